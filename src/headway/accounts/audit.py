@@ -1,0 +1,62 @@
+"""The audit service: the only way anything writes to the audit trail."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models
+
+from headway.accounts.models import AuditEvent, User
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def record(
+    *,
+    actor: User | None,
+    verb: str,
+    target: models.Model,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+    reason: str = "",
+    actor_name: str = "",
+) -> AuditEvent:
+    """Write one audit event. ``actor`` is None for automated work; then ``actor_name`` says what acted."""
+    if actor is None and not actor_name:
+        raise ValueError("An audit event needs an actor or an actor_name.")
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_name=actor.get_username() if actor is not None else actor_name,
+        verb=verb,
+        target_type=target._meta.label_lower,
+        target_id=str(target.pk),
+        target_label=str(target)[:300],
+        before=_jsonable(dict(before)) if before is not None else None,
+        after=_jsonable(dict(after)) if after is not None else None,
+        reason=reason,
+    )
+
+
+def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fields that differ, as (old values, new values)."""
+    keys = [k for k in after if before.get(k) != after.get(k)]
+    return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
+
+
+def history_for(target: models.Model) -> models.QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))

@@ -1,0 +1,205 @@
+"""Who may see and do what. Every view asks here; nothing else decides access."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from headway.accounts.models import Role, User
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from headway.schools.models import Establishment, LocalAuthority
+    from headway.visits.models import NoteOfVisit, Visit
+
+AnyUser = User | AnonymousUser
+
+LA_STAFF_ROLES = {Role.LA_ADMIN, Role.LA_OFFICER}
+AUTHORITY_WIDE_ROLES = {Role.LA_ADMIN, Role.LA_OFFICER, Role.BOARD_MEMBER}
+
+
+def _active(user: AnyUser) -> User | None:
+    if isinstance(user, User) and user.is_active:
+        return user
+    return None
+
+
+def is_la_staff(user: AnyUser) -> bool:
+    """LA administrators and officers (and superusers)."""
+    active = _active(user)
+    return active is not None and (active.is_superuser or active.role in LA_STAFF_ROLES)
+
+
+def can_import(user: AnyUser) -> bool:
+    """Only LA administrators (and superusers) load files into the register."""
+    active = _active(user)
+    return active is not None and (active.is_superuser or active.role == Role.LA_ADMIN)
+
+
+def can_see_import_history(user: AnyUser) -> bool:
+    return is_la_staff(user)
+
+
+def local_authorities_visible_to(user: AnyUser) -> QuerySet[LocalAuthority]:
+    from headway.schools.models import LocalAuthority
+
+    active = _active(user)
+    if active is None:
+        return LocalAuthority.objects.none()
+    if active.is_superuser:
+        return LocalAuthority.objects.all()
+    if active.role in AUTHORITY_WIDE_ROLES and active.local_authority_id is not None:
+        return LocalAuthority.objects.filter(pk=active.local_authority_id)
+    if active.role == Role.SCHOOL_USER:
+        return LocalAuthority.objects.filter(establishments__school_users=active).distinct()
+    return LocalAuthority.objects.none()
+
+
+def establishments_visible_to(user: AnyUser) -> QuerySet[Establishment]:
+    """The schools this user may see: all of their authority's for LA staff and board members, only the
+    linked schools for school users, nothing for anyone else."""
+    from headway.schools.models import Establishment
+
+    active = _active(user)
+    if active is None:
+        return Establishment.objects.none()
+    if active.is_superuser:
+        return Establishment.objects.all()
+    if active.role in AUTHORITY_WIDE_ROLES:
+        if active.local_authority_id is None:
+            return Establishment.objects.none()
+        return Establishment.objects.filter(local_authority_id=active.local_authority_id)
+    if active.role == Role.SCHOOL_USER:
+        return Establishment.objects.filter(school_users=active)
+    return Establishment.objects.none()
+
+
+def can_view_establishment(user: AnyUser, establishment: Establishment) -> bool:
+    return establishments_visible_to(user).filter(pk=establishment.pk).exists()
+
+
+def establishment_for(user: AnyUser, urn: int) -> Establishment:
+    """The school with this URN if the user may see it; otherwise 404, so that another school's page
+    does not even confirm that the school exists."""
+    establishment = establishments_visible_to(user).filter(urn=urn).first()
+    if establishment is None:
+        raise Http404("No school with that URN is visible to you.")
+    return establishment
+
+
+def can_see_kpis(user: AnyUser) -> bool:
+    """LA staff and board members of an authority (and superusers) see its KPI table."""
+    active = _active(user)
+    return active is not None and (
+        active.is_superuser or (active.role in AUTHORITY_WIDE_ROLES and active.local_authority_id is not None)
+    )
+
+
+def kpi_authority_for(user: AnyUser, la_code: str) -> LocalAuthority:
+    """The authority whose KPIs are asked for, if the user may see them: its LA staff and board members, and
+    superusers. School users (and anyone without an authority-wide role) get 403; another authority's staff
+    get 404, so that the page does not confirm what another authority has."""
+    active = _active(user)
+    if active is None or not (active.is_superuser or active.role in AUTHORITY_WIDE_ROLES):
+        raise PermissionDenied
+    authority = local_authorities_visible_to(active).filter(code=la_code).first()
+    if authority is None:
+        raise Http404("No local authority with that code is visible to you.")
+    return authority
+
+
+def can_see_la_dashboard(user: AnyUser) -> bool:
+    """The performance dashboard is open to the same people as the KPI table."""
+    return can_see_kpis(user)
+
+
+def la_dashboard_authority_for(user: AnyUser, la_code: str) -> LocalAuthority:
+    """As for the KPI table: 403 for school users, 404 for another authority's staff."""
+    return kpi_authority_for(user, la_code)
+
+
+def can_categorise(user: AnyUser, local_authority: LocalAuthority) -> bool:
+    """LA staff of that authority (and superusers) run rounds, record judgements and decide categories."""
+    active = _active(user)
+    if active is None or not is_la_staff(active):
+        return False
+    return active.is_superuser or active.local_authority_id == local_authority.pk
+
+
+def can_see_categorisation(user: AnyUser, establishment: Establishment) -> bool:
+    """LA staff of the school's authority; its own school users only when the LA shares categories."""
+    active = _active(user)
+    if active is None or not can_view_establishment(active, establishment):
+        return False
+    if is_la_staff(active):
+        return active.is_superuser or active.local_authority_id == establishment.local_authority_id
+    if active.role == Role.SCHOOL_USER:
+        from headway.risk.models import CategorisationSetting
+
+        return CategorisationSetting.objects.filter(
+            local_authority_id=establishment.local_authority_id, share_category_with_schools=True
+        ).exists()
+    return False
+
+
+# Notes of visit and self-evaluation ---------------------------------------------------------------------------
+
+
+def can_write_note(user: AnyUser, visit: Visit) -> bool:
+    """The visit's officer, LA staff of the school's authority and superusers write, send, finalise, share
+    and correct notes of visit."""
+    active = _active(user)
+    if active is None:
+        return False
+    if active.is_superuser or (visit.officer_id is not None and visit.officer_id == active.pk):
+        return True
+    return is_la_staff(active) and active.local_authority_id == visit.establishment.local_authority_id
+
+
+def is_school_user_of(user: AnyUser, establishment: Establishment) -> bool:
+    """A school user (headteacher or chair of governors) linked to this school."""
+    active = _active(user)
+    return (
+        active is not None and active.role == Role.SCHOOL_USER and active.schools.filter(pk=establishment.pk).exists()
+    )
+
+
+def can_respond_to_note(user: AnyUser, note: NoteOfVisit) -> bool:
+    """Only that school's users respond, and only to a note sent to them."""
+    return note.status == note.Status.SENT and is_school_user_of(user, note.visit.establishment)
+
+
+def can_view_note(user: AnyUser, note: NoteOfVisit) -> bool:
+    """Writers see every version. The school's users see a note once it is sent to them (to respond, and
+    what they answered), and a final note only once it is shared with governors."""
+    if can_write_note(user, note.visit):
+        return True
+    if not is_school_user_of(user, note.visit.establishment):
+        return False
+    if note.status == note.Status.FINAL:
+        return note.shared_with_governors_at is not None
+    return note.status != note.Status.DRAFT
+
+
+def can_complete_self_evaluation(user: AnyUser, visit: Visit) -> bool:
+    """The school's users complete the pre-visit form while the visit is planned."""
+    return visit.status == visit.Status.PLANNED and is_school_user_of(user, visit.establishment)
+
+
+def can_view_self_evaluation(user: AnyUser, visit: Visit) -> bool:
+    return can_write_note(user, visit) or is_school_user_of(user, visit.establishment)
+
+
+def can_plan_visits(user: AnyUser, local_authority: LocalAuthority, *, capacity: bool = False) -> bool:
+    """LA staff of that authority (and superusers) see and change its visit plan; with ``capacity``, only its
+    LA administrators (the head of service) see officers' capacity and edit the calendar."""
+    active = _active(user)
+    if active is None or not is_la_staff(active):
+        return False
+    if active.is_superuser:
+        return True
+    return active.local_authority_id == local_authority.pk and (not capacity or active.role == Role.LA_ADMIN)

@@ -1,0 +1,302 @@
+"""Running an import: file-level checks, row-level checks, then one transaction that writes and records it.
+
+Every importer, now and later, follows the same rules:
+
+* the file is streamed; rows are validated one by one and only the parsed values are kept;
+* a structural problem (missing required column, wrong encoding, not CSV/Excel) rejects the whole file;
+* a bad value rejects the whole file too, unless ``skip_bad_rows`` is given, when that row is skipped;
+* nothing is written for a rejected file; an accepted file is written in one transaction;
+* importing the same file again changes nothing (0 created, 0 updated);
+* every accepted import is recorded (file name, SHA-256, who, when, counts) and audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Generic, TypeVar
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from headway.accounts import audit
+from headway.accounts.models import User
+from headway.imports.models import ImportRun
+from headway.imports.problems import FileRejected, Problem
+from headway.imports.rows import Row
+from headway.imports.tables import file_sha256, open_table
+
+R = TypeVar("R")
+
+#: How many problems are listed before the rest are only counted.
+MAX_LISTED_PROBLEMS = 1000
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        self.skipped += other.skipped
+
+
+@dataclass
+class ImportContext:
+    run: ImportRun
+    user: User | None
+    today: dt.date
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    file: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    rejected: bool = False
+    import_id: int | None = None
+    sha256: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def summary(self) -> str:
+        if self.rejected:
+            return f"{self.file}: rejected, nothing was imported ({len(self.errors)} problem(s))"
+        return (
+            f"{self.file}: {self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
+            f"{self.skipped} skipped"
+        )
+
+
+class Importer(Generic[R]):
+    """A kind of file Headway can import. Subclasses say which columns they read and how to parse a row
+    (``parse``) and write the parsed rows (``apply``)."""
+
+    kind: ClassVar[str]
+    label: ClassVar[str]
+    #: field name -> the headers it may appear under (case-insensitive), first match wins
+    columns: Mapping[str, Sequence[str]]
+    required_columns: Sequence[str]
+    #: a field whose value may spill into extra trailing fields (GIAS's "Linked establishments")
+    spill_field: ClassVar[str | None] = None
+    #: DfE's performance-table files drop trailing empty fields on some rows; such rows are padded
+    pad_short_rows: ClassVar[bool] = False
+
+    def __init__(self, **options: Any) -> None:
+        self.options = options
+
+    def resolve_columns(self, header: Sequence[str], file: str) -> tuple[dict[str, tuple[int, str]], list[str]]:
+        positions = {h.lower(): i for i, h in reversed(list(enumerate(header))) if h}
+        resolved: dict[str, tuple[int, str]] = {}
+        for name, aliases in self.columns.items():
+            for alias in aliases:
+                index = positions.get(alias.lower())
+                if index is not None:
+                    resolved[name] = (index, header[index])
+                    break
+        missing = [name for name in self.required_columns if name not in resolved]
+        if missing:
+            raise FileRejected(
+                [Problem(file, 1, self.columns[name][0], "required column is missing") for name in missing]
+            )
+        used = {index for index, _ in resolved.values()}
+        ignored = [h for i, h in enumerate(header) if h and i not in used]
+        notices = []
+        if ignored:
+            shown = ", ".join(ignored[:12]) + (f" and {len(ignored) - 12} more" if len(ignored) > 12 else "")
+            notices.append(f"{file}: {len(ignored)} column(s) not used by Headway were ignored: {shown}")
+        return resolved, notices
+
+    def parse(self, row: Row) -> R | None:
+        """The row's values, or None for a row that is not for this importer (a notice, not an error)."""
+        raise NotImplementedError
+
+    def apply(self, records: list[R], context: ImportContext) -> Counts:
+        raise NotImplementedError
+
+
+def _fit_cells(
+    cells: list[str], header_length: int, spill_index: int | None, pad_short: bool
+) -> tuple[list[str], str | None]:
+    if len(cells) > header_length:
+        extra = cells[header_length:]
+        if spill_index is not None and spill_index == header_length - 1:
+            joined = [c for c in [cells[spill_index], *extra] if c]
+            return [*cells[: header_length - 1], ", ".join(joined)], None
+        if any(extra):
+            return cells, f"the row has {len(cells)} fields but the header has {header_length}"
+        return cells[:header_length], None
+    if len(cells) < header_length:
+        if not pad_short:
+            return cells, f"the row has {len(cells)} fields but the header has {header_length}"
+        return cells + [""] * (header_length - len(cells)), None
+    return cells, None
+
+
+def read_records(importer: Importer[R], path: Path, display_name: str) -> tuple[list[R], list[Problem], int, list[str]]:
+    """Validate every row. Returns the parsed records, the problems, the rows read and notices."""
+    records: list[R] = []
+    problems: list[Problem] = []
+    row_notices: dict[tuple[str | None, str], list[int]] = {}
+    rows_read = 0
+    with open_table(path, display_name) as table:
+        columns, notices = importer.resolve_columns(table.header, display_name)
+        spill_index = columns[importer.spill_field][0] if importer.spill_field in columns else None
+        for number, raw_cells in table.rows:
+            rows_read += 1
+            pad_short = importer.pad_short_rows or table.format != "csv"
+            cells, length_problem = _fit_cells(raw_cells, len(table.header), spill_index, pad_short)
+            if length_problem:
+                problems.append(Problem(display_name, number, None, length_problem))
+                continue
+            row = Row(file=display_name, number=number, cells=cells, columns=columns)
+            record = importer.parse(row)
+            for notice in row.notices:
+                row_notices.setdefault((notice.column, notice.message), []).append(number)
+            if row.errors:
+                problems.extend(row.errors)
+                continue
+            if record is not None:
+                records.append(record)
+    if rows_read == 0:
+        raise FileRejected([Problem(display_name, None, None, "the file has a header but no rows")])
+    for (column, message), numbers in row_notices.items():
+        rows = f"row {numbers[0]}" if len(numbers) == 1 else f"{len(numbers)} rows, first at row {numbers[0]}"
+        notices.append(f"{display_name}:{numbers[0]}:{column or '-'}: {message} ({rows})")
+    return records, problems, rows_read, notices
+
+
+def _listed(problems: list[Problem]) -> list[str]:
+    listed = [str(p) for p in problems[:MAX_LISTED_PROBLEMS]]
+    if len(problems) > MAX_LISTED_PROBLEMS:
+        listed.append(f"... and {len(problems) - MAX_LISTED_PROBLEMS} more problems")
+    return listed
+
+
+def run_import(
+    importer: Importer[Any],
+    path: Path,
+    *,
+    display_name: str | None = None,
+    user: User | None = None,
+    actor_name: str = "",
+    skip_bad_rows: bool = False,
+    today: dt.date | None = None,
+) -> ImportResult:
+    """Import one file. A rejected file returns ``rejected=True`` with its problems and writes nothing."""
+    name = display_name or path.name
+    result = ImportResult(kind=importer.kind, file=name)
+    started = timezone.now()
+    try:
+        result.sha256 = file_sha256(path) if path.exists() else ""
+        records, problems, rows_read, notices = read_records(importer, path, name)
+    except FileRejected as rejection:
+        result.rejected = True
+        result.errors = _listed(rejection.problems)
+        return result
+    result.notices.extend(notices)
+    if problems and not skip_bad_rows:
+        result.rejected = True
+        result.errors = _listed(problems)
+        result.notices.append(
+            "Nothing was imported. Correct the file, or import it again skipping the rows with bad values."
+        )
+        return result
+    bad_rows = {p.row for p in problems}
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            kind=importer.kind,
+            file_name=name,
+            sha256=result.sha256,
+            imported_by=user,
+            actor_name=user.get_username() if user is not None else (actor_name or "command line"),
+            started_at=started,
+            finished_at=started,
+            rows_read=rows_read,
+            options={k: str(v) for k, v in importer.options.items()},
+        )
+        context = ImportContext(run=run, user=user, today=today or timezone.localdate())
+        counts = importer.apply(records, context)
+        counts.skipped += len(bad_rows)
+        result.notices.extend(context.notices)
+        result.created, result.updated = counts.created, counts.updated
+        result.unchanged, result.skipped = counts.unchanged, counts.skipped
+        result.errors = _listed(problems)
+        run.created, run.updated, run.unchanged, run.skipped = (
+            counts.created,
+            counts.updated,
+            counts.unchanged,
+            counts.skipped,
+        )
+        run.problems = result.errors
+        run.notices = result.notices
+        run.finished_at = timezone.now()
+        run.save()
+        audit.record(
+            actor=user,
+            actor_name=run.actor_name,
+            verb="import.completed",
+            target=run,
+            after={"kind": run.kind, "file": name, "sha256": run.sha256, **asdict(counts)},
+        )
+    result.import_id = run.pk
+    return result
+
+
+def sync_rows(
+    model: type[models.Model],
+    *,
+    key: str,
+    rows: Mapping[Any, Mapping[str, Any]],
+    existing: Iterable[Mapping[str, Any]],
+    batch_size: int = 500,
+) -> tuple[Counts, dict[Any, int]]:
+    """Create or update ``model`` rows so that each key in ``rows`` has exactly those field values.
+
+    ``existing`` are the current rows as dicts (with ``id``, ``key`` and the fields); a row is updated only
+    when a value differs, so importing the same data twice changes nothing. Returns the counts and the
+    primary key of every row by key."""
+    counts = Counts()
+    current = {row[key]: row for row in existing}
+    ids: dict[Any, int] = {}
+    to_create: list[models.Model] = []
+    to_update: list[models.Model] = []
+    changed_fields: set[str] = set()
+    for row_key, values in rows.items():
+        old = current.get(row_key)
+        if old is None:
+            to_create.append(model(**{key: row_key, **values}))
+            continue
+        ids[row_key] = old["id"]
+        diff = {f for f, v in values.items() if old.get(f) != v}
+        if not diff:
+            counts.unchanged += 1
+            continue
+        changed_fields |= diff
+        to_update.append(model(id=old["id"], **{key: row_key, **values}))
+    if to_create:
+        model.objects.bulk_create(to_create, batch_size=batch_size)  # type: ignore[attr-defined]
+        counts.created = len(to_create)
+        keys = [getattr(obj, key) for obj in to_create]
+        for start in range(0, len(keys), batch_size):
+            chunk = keys[start : start + batch_size]
+            for pk, value in model.objects.filter(**{f"{key}__in": chunk}).values_list("id", key):  # type: ignore[attr-defined]
+                ids[value] = pk
+    if to_update:
+        model.objects.bulk_update(to_update, sorted(changed_fields), batch_size=batch_size)  # type: ignore[attr-defined]
+        counts.updated = len(to_update)
+    return counts, ids

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from headway.accounts import permissions
+from headway.performance.charts import school_performance_section
+from headway.schools.forms import SchoolFilterForm
+from headway.schools.selectors import filter_establishments, school_profile
+
+PAGE_SIZE = 50
+
+
+@login_required
+def school_list(request: HttpRequest) -> HttpResponse:
+    visible = permissions.establishments_visible_to(request.user)
+    data = request.GET.copy()
+    data.setdefault("status", "open")
+    form = SchoolFilterForm(data, visible=visible)
+    filters = form.cleaned_data if form.is_valid() else {"status": "open"}
+    schools = filter_establishments(visible, filters, today=timezone.localdate())
+    page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "schools/school_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
+    )
+
+
+@login_required
+def school_detail(request: HttpRequest, urn: int) -> HttpResponse:
+    establishment = permissions.establishment_for(request.user, urn)
+    profile = school_profile(
+        establishment, today=timezone.localdate(), visible=permissions.establishments_visible_to(request.user)
+    )
+    performance = school_performance_section(establishment)
+    return render(
+        request,
+        "schools/school_detail.html",
+        {"profile": profile, "school": establishment, "performance": performance},
+    )

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="schools:list", permanent=False)),
+    path("schools/", include("headway.schools.urls")),
+    path("accounts/", include("headway.accounts.urls")),
+    path("imports/", include("headway.imports.urls")),
+    path("strategy/", include("headway.strategy.urls")),
+    path("performance/", include("headway.performance.urls")),
+    path("risk/", include("headway.risk.urls")),
+    path("visits/", include("headway.visits.urls")),
+    path("notes/", include("headway.visits.note_urls")),
+    path("admin/", admin.site.urls),
+]
