@@ -1,0 +1,206 @@
+"""LA, regional and national figures for a measure, every LA's rank, and a school against them.
+
+Published figures come first (the LA and England rows of DfE's files, then DfE's LA benchmarking data);
+where none is published, an LA's figure is the pupil-weighted mean of its state-funded schools' figures
+(mainstream and special; independent schools never count), and says so."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+import polars as pl
+
+from headway.performance.catalogue import Measure, catalogue
+from headway.performance.models import PublishedFigure, SchoolResult
+
+PUBLISHED = "published"
+#: A national figure is computed from school rows only when schools of this many LAs have a figure.
+MIN_LAS_FOR_ENGLAND = 100
+COMPUTED = "computed"
+#: Published sources, most authoritative first: DfE's LA benchmarking data carries revised (final) figures,
+#: while a performance-table file may be the provisional release.
+SOURCE_ORDER = (PublishedFigure.Source.LAIT, PublishedFigure.Source.PERFORMANCE_TABLES)
+
+
+@dataclass(frozen=True)
+class LaFigure:
+    la_code: str
+    value: float | None
+    source: str  # "published" | "computed"
+    rank: int | None
+    of: int
+    top10: bool | None
+
+
+def school_results_frame(*, year: int, measures: list[str], la_code: str | None = None) -> pl.DataFrame:
+    """School figures of one year as a frame: urn, la_code, measure, value, pupils, school_kind."""
+    results = SchoolResult.objects.filter(year=year, measure__in=measures)
+    if la_code is not None:
+        results = results.filter(la_code=la_code)
+    rows = results.values_list("urn", "la_code", "measure", "value", "pupils", "school_kind")
+    return pl.DataFrame(
+        [(u, la, m, float(v) if v is not None else None, p, k) for u, la, m, v, p, k in rows],
+        schema={
+            "urn": pl.Int64,
+            "la_code": pl.Utf8,
+            "measure": pl.Utf8,
+            "value": pl.Float64,
+            "pupils": pl.Int64,
+            "school_kind": pl.Utf8,
+        },
+        orient="row",
+    )
+
+
+def weighted_la_values(frame: pl.DataFrame, *, weights: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Pupil-weighted mean per LA of one measure's school figures: la_code, value, pupils, schools.
+
+    ``frame`` has la_code, value, pupils (and school_kind); ``weights`` (urn, weight) replaces ``pupils``
+    when the measure is weighted by another measure (absence by pupils on roll)."""
+    data = frame.filter(
+        pl.col("value").is_not_null() & (pl.col("la_code") != "") & (pl.col("school_kind") != "independent")
+    )
+    if weights is not None:
+        data = data.drop("pupils").join(weights.rename({"weight": "pupils"}), on="urn", how="left")
+        data = data.with_columns(pl.col("pupils").fill_null(0))
+    data = data.filter(pl.col("pupils").is_not_null() & (pl.col("pupils") > 0))
+    return (
+        data.group_by("la_code")
+        .agg(
+            ((pl.col("value") * pl.col("pupils")).sum() / pl.col("pupils").sum()).alias("value"),
+            pl.col("pupils").sum().alias("pupils"),
+            pl.len().alias("schools"),
+        )
+        .sort("la_code")
+    )
+
+
+def rank_values(values: dict[str, float], *, higher_is_better: bool) -> dict[str, int]:
+    """1 = best; equal values share the better rank (1, 2, 2, 4)."""
+    ordered = sorted(values.values(), reverse=higher_is_better)
+    first_position: dict[float, int] = {}
+    for position, value in enumerate(ordered, start=1):
+        first_position.setdefault(value, position)
+    return {code: first_position[value] for code, value in values.items()}
+
+
+def in_top_10_percent(rank: int, of: int) -> bool:
+    """Top 10% of LAs: rank 15 or better of 152; otherwise the best tenth of those with a value."""
+    return rank <= math.floor(of / 10)
+
+
+def published_la_values(*, year: int, measure: str) -> dict[str, float]:
+    """LA figures from one published source, so that a ranking never mixes releases (LAIT's revised
+    figures with a provisional file's): the source covering most LAs, the more authoritative on a tie."""
+    by_source: dict[str, dict[str, float]] = {}
+    for source in SOURCE_ORDER:
+        by_source[source] = {
+            code: float(value)
+            for code, value in PublishedFigure.objects.filter(
+                level=PublishedFigure.Level.LA, year=year, measure=measure, source=source, value__isnull=False
+            ).values_list("area_code", "value")
+            if value is not None
+        }
+    best = max(SOURCE_ORDER, key=lambda source: (len(by_source[source]), -SOURCE_ORDER.index(source)))
+    return by_source[best]
+
+
+def computed_la_values(*, year: int, measure: Measure) -> dict[str, float]:
+    frame = school_results_frame(year=year, measures=[measure.code])
+    weights = None
+    if measure.weight:
+        weight_frame = school_results_frame(year=year, measures=[measure.weight])
+        weights = weight_frame.select("urn", pl.col("value").alias("weight"))
+    table = weighted_la_values(frame, weights=weights)
+    return {code: round(value, measure.decimals) for code, value in table.select("la_code", "value").iter_rows()}
+
+
+def la_figures(*, year: int, measure_code: str) -> list[LaFigure]:
+    """Every LA's figure for a measure in a year (published first, else computed), with rank and top 10%."""
+    measure = catalogue().get(measure_code)
+    published = published_la_values(year=year, measure=measure_code)
+    computed = computed_la_values(year=year, measure=measure)
+    values: dict[str, tuple[float, str]] = {code: (value, COMPUTED) for code, value in computed.items()}
+    values.update({code: (value, PUBLISHED) for code, value in published.items()})
+    ranks = (
+        rank_values({c: v for c, (v, _) in values.items()}, higher_is_better=measure.higher_is_better)
+        if measure.ranked
+        else {}
+    )
+    of = len(values)
+    return [
+        LaFigure(
+            la_code=code,
+            value=value,
+            source=source,
+            rank=ranks.get(code),
+            of=of,
+            top10=in_top_10_percent(ranks[code], of) if code in ranks else None,
+        )
+        for code, (value, source) in sorted(values.items(), key=lambda item: (ranks.get(item[0], 0), item[0]))
+    ]
+
+
+def la_figure(*, la_code: str, year: int, measure_code: str) -> LaFigure | None:
+    return next((f for f in la_figures(year=year, measure_code=measure_code) if f.la_code == la_code), None)
+
+
+def national_value(*, year: int, measure_code: str, variant: str = "") -> tuple[float | None, str]:
+    """England's figure: published if any (the ``variant`` asked for, e.g. "pri" for the primary row of the
+    census, else state-funded schools), else pupil-weighted from school rows."""
+    for source in SOURCE_ORDER:
+        figures = PublishedFigure.objects.filter(
+            level=PublishedFigure.Level.ENGLAND, year=year, measure=measure_code, source=source, value__isnull=False
+        )
+        # A phase's row (census and absence are published by phase only) answers only for that phase.
+        figure = (figures.filter(variant=variant).first() if variant else None) or figures.filter(
+            variant__in=["", "state-funded", "nat"]
+        ).first()
+        if figure is not None and figure.value is not None:
+            return float(figure.value), PUBLISHED
+    measure = catalogue().get(measure_code)
+    if measure.unit == "progress":
+        # DfE's progress scores are relative to all pupils nationally: England is 0 by definition.
+        return 0.0, PUBLISHED
+    frame = school_results_frame(year=year, measures=[measure_code])
+    if frame.filter(pl.col("value").is_not_null())["la_code"].n_unique() < MIN_LAS_FOR_ENGLAND:
+        return None, COMPUTED  # a handful of LAs' schools are not England
+    frame = frame.with_columns(pl.lit("england").alias("la_code"))
+    weights = None
+    if measure.weight:
+        weight_frame = school_results_frame(year=year, measures=[measure.weight])
+        weights = weight_frame.select("urn", pl.col("value").alias("weight"))
+    table = weighted_la_values(frame, weights=weights)
+    if table.is_empty():
+        return None, COMPUTED
+    return round(float(table["value"][0]), measure.decimals), COMPUTED
+
+
+def significance(value: Decimal | None, lower: Decimal | None, upper: Decimal | None) -> str:
+    """For progress scores with a confidence interval (national average 0)."""
+    if value is None or lower is None or upper is None:
+        return ""
+    if lower > 0:
+        return "significantly above"
+    if upper < 0:
+        return "significantly below"
+    return "in line"
+
+
+def la_value(*, la_code: str, year: int, measure_code: str) -> tuple[float | None, str]:
+    """One LA's figure without ranking every LA: published if any, else pupil-weighted from its schools."""
+    published = published_la_values(year=year, measure=measure_code)
+    if la_code in published:
+        return published[la_code], PUBLISHED
+    measure = catalogue().get(measure_code)
+    frame = school_results_frame(year=year, measures=[measure_code], la_code=la_code)
+    weights = None
+    if measure.weight:
+        weight_frame = school_results_frame(year=year, measures=[measure.weight], la_code=la_code)
+        weights = weight_frame.select("urn", pl.col("value").alias("weight"))
+    table = weighted_la_values(frame, weights=weights)
+    if table.is_empty():
+        return None, COMPUTED
+    return round(float(table["value"][0]), measure.decimals), COMPUTED

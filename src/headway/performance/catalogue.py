@@ -1,0 +1,193 @@
+"""The measure catalogue (``catalogue.yaml``): loaded once, validated with ``file:line: problem`` errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CATALOGUE_FILE = Path(__file__).resolve().parent / "catalogue.yaml"
+UNITS = {"percent", "score", "progress", "count", "days"}
+POLARITIES = {"higher", "lower", "none"}
+SCOPES = {"all", "disadvantaged", "non_disadvantaged"}
+KEY_STAGES = {"EYFS", "phonics", "KS1", "KS2", "KS4", "KS5", "context"}
+
+
+class CatalogueError(ValueError):
+    """The catalogue file is wrong; the message says where."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    code: str
+    label: str
+    dataset: str
+    key_stage: str
+    unit: str
+    polarity: str
+    decimals: int
+    columns: tuple[str, ...]
+    years: tuple[int, ...]
+    pupils: tuple[str, ...] = ()
+    weight: str = ""
+    lower: tuple[str, ...] = ()
+    upper: tuple[str, ...] = ()
+    lait: str = ""
+    scope: str = "all"
+    of: str = ""
+
+    @property
+    def ranked(self) -> bool:
+        return self.polarity != "none"
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.polarity == "higher"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    label: str
+    state_funded_rectype: str = ""
+    all_schools_rectype: str = ""
+
+    def england_variant(self, rectype: str) -> str:
+        """What an England row of this dataset covers, from its RECTYPE or phase code."""
+        if rectype and rectype == self.state_funded_rectype:
+            return "state-funded"
+        if rectype and rectype == self.all_schools_rectype:
+            return "all schools"
+        return rectype.lower() if not rectype.isdigit() else f"RECTYPE {rectype}"
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    version: str
+    datasets: dict[str, Dataset]
+    measures: dict[str, Measure] = field(default_factory=dict)
+
+    def for_dataset(self, dataset: str) -> list[Measure]:
+        return [m for m in self.measures.values() if m.dataset == dataset]
+
+    def get(self, code: str) -> Measure:
+        try:
+            return self.measures[code]
+        except KeyError:
+            raise KeyError(f"no measure {code!r} in the catalogue; known: {', '.join(sorted(self.measures))}") from None
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _mapping(node: yaml.Node, where: str) -> dict[str, tuple[yaml.Node, Any]]:
+    if not isinstance(node, yaml.MappingNode):
+        raise CatalogueError(f"{where}:{_line(node)}: expected a mapping")
+    result: dict[str, tuple[yaml.Node, Any]] = {}
+    for key_node, value_node in node.value:
+        result[str(key_node.value)] = (value_node, yaml.safe_load(yaml.serialize(value_node)))
+    return result
+
+
+def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
+    where = str(path)
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        raise CatalogueError(f"{where}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    if root is None:
+        raise CatalogueError(f"{where}:1: the catalogue is empty")
+    top = _mapping(root, where)
+    for key in ("version", "datasets", "measures"):
+        if key not in top:
+            raise CatalogueError(f"{where}:{_line(root)}: missing '{key}'")
+    datasets_node, datasets = top["datasets"]
+    if not isinstance(datasets, dict) or not datasets:
+        raise CatalogueError(f"{where}:{_line(datasets_node)}: 'datasets' must map dataset names to labels")
+    measures_node, _ = top["measures"]
+    if not isinstance(measures_node, yaml.SequenceNode):
+        raise CatalogueError(f"{where}:{_line(measures_node)}: 'measures' must be a list")
+    measures: dict[str, Measure] = {}
+    for item in measures_node.value:
+        entry = _mapping(item, where)
+        line = _line(item)
+
+        def need(name: str, kind: type, entry: dict[str, tuple[yaml.Node, Any]] = entry, line: int = line) -> Any:
+            if name not in entry:
+                raise CatalogueError(f"{where}:{line}: measure is missing '{name}'")
+            node, value = entry[name]
+            if not isinstance(value, kind):
+                raise CatalogueError(f"{where}:{_line(node)}: '{name}' must be a {kind.__name__}")
+            return value
+
+        def optional(name: str, default: Any, entry: dict[str, tuple[yaml.Node, Any]] = entry) -> Any:
+            return entry[name][1] if name in entry else default
+
+        code = need("code", str)
+        dataset = need("dataset", str)
+        if dataset not in datasets:
+            raise CatalogueError(f"{where}:{_line(entry['dataset'][0])}: unknown dataset {dataset!r}")
+        if not code.startswith(dataset + "."):
+            raise CatalogueError(f"{where}:{_line(entry['code'][0])}: code {code!r} must start with '{dataset}.'")
+        if code in measures:
+            raise CatalogueError(f"{where}:{_line(entry['code'][0])}: measure {code!r} is defined twice")
+        checks = (("unit", UNITS), ("polarity", POLARITIES), ("key_stage", KEY_STAGES))
+        for name, allowed in checks:
+            value = need(name, str)
+            if value not in allowed:
+                raise CatalogueError(
+                    f"{where}:{_line(entry[name][0])}: {name} {value!r} is not one of {', '.join(sorted(allowed))}"
+                )
+        scope = optional("scope", "all")
+        if scope not in SCOPES:
+            raise CatalogueError(f"{where}:{_line(entry['scope'][0])}: scope {scope!r} is not one of {sorted(SCOPES)}")
+        columns = need("columns", list)
+        years = need("years", list)
+        if not columns or not all(isinstance(c, str) for c in columns):
+            raise CatalogueError(f"{where}:{_line(entry['columns'][0])}: 'columns' must list column names")
+        if not years or not all(isinstance(y, int) for y in years):
+            raise CatalogueError(f"{where}:{_line(entry['years'][0])}: 'years' must list years such as 2019")
+        measures[code] = Measure(
+            code=code,
+            label=need("label", str),
+            dataset=dataset,
+            key_stage=entry["key_stage"][1],
+            unit=entry["unit"][1],
+            polarity=entry["polarity"][1],
+            decimals=int(optional("decimals", 1)),
+            columns=tuple(columns),
+            years=tuple(years),
+            pupils=tuple(optional("pupils", [])),
+            weight=str(optional("weight", "")),
+            lower=tuple(optional("lower", [])),
+            upper=tuple(optional("upper", [])),
+            lait=str(optional("lait", "")),
+            scope=scope,
+            of=str(optional("of", "")),
+        )
+    for measure in measures.values():
+        for reference in (measure.weight, measure.of):
+            if reference and reference not in measures:
+                raise CatalogueError(f"{where}: measure {measure.code!r} refers to unknown measure {reference!r}")
+    parsed = {
+        str(name): Dataset(
+            name=str(name),
+            label=str((value or {}).get("label", name)),
+            state_funded_rectype=str((value or {}).get("state_funded_rectype", "")),
+            all_schools_rectype=str((value or {}).get("all_schools_rectype", "")),
+        )
+        for name, value in datasets.items()
+    }
+    return Catalogue(version=str(top["version"][1]), datasets=parsed, measures=measures)
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The shipped catalogue."""
+    return load_catalogue()

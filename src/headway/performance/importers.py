@@ -1,0 +1,324 @@
+"""``headway import performance --dataset D --year Y FILE``: DfE performance-table files, school by school,
+with their LA and England rows kept apart."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from headway.imports.problems import FileRejected, Problem
+from headway.imports.rows import Row
+from headway.imports.services import Counts, ImportContext, Importer
+from headway.performance.catalogue import Measure, catalogue
+from headway.performance.models import PublishedFigure, SchoolResult
+
+#: DfE's markers for "no figure", with what they mean. Never read as zero.
+MARKERS = {
+    "": "blank",
+    "SUPP": "suppressed",
+    "NE": "no entries",
+    "NA": "not applicable",
+    "NP": "not published",
+    "LOWCOV": "low coverage",
+    "X": "not available",
+    "C": "confidential",
+    "Z": "not applicable",
+    "SP": "suppressed",
+    "NEW": "new school",
+    "DNS": "did not submit",
+    "-": "blank",
+    "..": "not available",
+}
+
+IDENTITY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "urn": ("URN",),
+    "la_code": ("LEA", "LA"),
+    "rectype": ("RECTYPE",),
+    "nftype": ("NFTYPE",),
+    "estab": ("ESTAB",),
+}
+
+INDEPENDENT_TYPES = {"IND", "INDSPEC", "NMSS"}
+
+
+def published_value(text: str) -> tuple[Decimal | None, str]:
+    """A published cell as (value, marker). Raises ValueError for text that is neither."""
+    cleaned = text.strip()
+    marker = cleaned.upper()
+    if marker in MARKERS:
+        return None, marker or "blank"
+    number = cleaned.rstrip("%").replace(",", "").strip()
+    try:
+        value = Decimal(number)
+    except InvalidOperation:
+        raise ValueError(f"{cleaned!r} is neither a number nor one of DfE's markers") from None
+    if not value.is_finite():
+        raise ValueError(f"{cleaned!r} is not a number")
+    return value, ""
+
+
+@dataclass
+class FigureValues:
+    value: Decimal | None
+    missing_reason: str
+    pupils: int | None = None
+    lower: Decimal | None = None
+    upper: Decimal | None = None
+
+
+@dataclass
+class PerformanceRow:
+    kind: str  # school | la | england
+    urn: int | None
+    la_code: str
+    variant: str
+    school_kind: str
+    figures: dict[str, FigureValues] = field(default_factory=dict)
+
+
+def _field(measure: Measure, part: str) -> str:
+    return f"{measure.code}:{part}"
+
+
+class PerformanceImporter(Importer[PerformanceRow]):
+    """One DfE performance-table dataset (ks2, ks4, ks5, census, absence, ks4-destinations) for one year."""
+
+    kind = "performance"
+    label = "DfE performance tables (school-level file)"
+    columns: Mapping[str, Sequence[str]] = {}
+    required_columns: Sequence[str] = ("urn",)
+    pad_short_rows = True
+
+    def __init__(self, *, dataset: str, year: int, **options: Any) -> None:
+        super().__init__(dataset=dataset, year=year, **options)
+        known = catalogue().datasets
+        if dataset not in known:
+            raise ValueError(f"unknown dataset {dataset!r}; choose from {', '.join(known)}")
+        self.dataset = dataset
+        self.year = year
+        self.measures = [m for m in catalogue().for_dataset(dataset) if year in m.years]
+        self.skipped_measures = [m for m in catalogue().for_dataset(dataset) if year not in m.years]
+        self.absent_parts: set[tuple[str, str]] = set()
+        columns: dict[str, Sequence[str]] = dict(IDENTITY_COLUMNS)
+        for measure in self.measures:
+            columns[_field(measure, "value")] = measure.columns
+            if measure.pupils:
+                columns[_field(measure, "pupils")] = measure.pupils
+            if measure.lower:
+                columns[_field(measure, "lower")] = measure.lower
+            if measure.upper:
+                columns[_field(measure, "upper")] = measure.upper
+        self.columns = columns
+
+    def resolve_columns(self, header: Sequence[str], file: str) -> tuple[dict[str, tuple[int, str]], list[str]]:
+        resolved, notices = super().resolve_columns(header, file)
+        present = [m for m in self.measures if _field(m, "value") in resolved]
+        self.absent_parts = {
+            (m.code, part) for m in present for part in ("pupils", "lower", "upper") if _field(m, part) not in resolved
+        }
+        if not present:
+            expected = "; ".join(f"{m.code}: {' or '.join(m.columns)}" for m in self.measures) or "none for this year"
+            raise FileRejected(
+                [Problem(file, 1, None, f"no {self.dataset} measure for {self.year} was found (expected {expected})")]
+            )
+        self.measures = present
+        if self.skipped_measures:
+            notices.append(
+                f"not read for {self.year} (not published or not comparable that year): "
+                + ", ".join(m.code for m in self.skipped_measures)
+            )
+        return resolved, notices
+
+    def parse(self, row: Row) -> PerformanceRow | None:
+        urn_text = row.text("urn")
+        la_code = row.text("la_code")
+        rectype = row.text("rectype").upper()
+        urn: int | None = None
+        variant = rectype
+        if "NAT" in {urn_text.upper(), la_code.upper(), rectype}:
+            # England rows: RECTYPE NAT, or NAT in the URN or LA column with the phase in ESTAB.
+            kind, la_code = "england", ""
+            variant = row.text("estab").upper() or rectype
+        elif urn_text:
+            kind = "school"
+            urn = row.integer("urn")
+        elif la_code or rectype == "LA":
+            kind = "la"
+        else:
+            kind = "england"
+        if la_code and not la_code.isdigit():
+            row.error("la_code", f"{la_code!r} is not an LA code")
+        nftype = row.text("nftype").upper()
+        if nftype in INDEPENDENT_TYPES:
+            school_kind = "independent"
+        elif rectype == "2" or "SPEC" in nftype or nftype in {"CYS", "FDS", "ACS", "AC1619S"}:
+            school_kind = "special"
+        elif rectype == "1":
+            school_kind = "mainstream"
+        else:
+            school_kind = ""
+        record = PerformanceRow(kind=kind, urn=urn, la_code=la_code, variant=variant, school_kind=school_kind)
+        for measure in self.measures:
+            try:
+                value, reason = published_value(row.raw(_field(measure, "value")))
+            except ValueError as exc:
+                row.error(_field(measure, "value"), str(exc))
+                continue
+            figure = FigureValues(value, reason)
+            if row.has(_field(measure, "pupils")):
+                pupils, _ = self._number(row, _field(measure, "pupils"))
+                figure.pupils = int(pupils) if pupils is not None else None
+            if row.has(_field(measure, "lower")):
+                figure.lower, _ = self._number(row, _field(measure, "lower"))
+            if row.has(_field(measure, "upper")):
+                figure.upper, _ = self._number(row, _field(measure, "upper"))
+            record.figures[measure.code] = figure
+        return record
+
+    @staticmethod
+    def _number(row: Row, name: str) -> tuple[Decimal | None, str]:
+        try:
+            return published_value(row.raw(name))
+        except ValueError as exc:
+            row.error(name, str(exc))
+            return None, ""
+
+    def apply(self, records: list[PerformanceRow], context: ImportContext) -> Counts:
+        from headway.schools.models import Establishment
+
+        schools = [r for r in records if r.kind == "school"]
+        missing_la = {r.urn for r in schools if not r.la_code}
+        register: dict[int, tuple[str, str]] = {}
+        urns = sorted(u for u in missing_la if u is not None)
+        for start in range(0, len(urns), 2000):
+            for urn, code, governance in Establishment.objects.filter(urn__in=urns[start : start + 2000]).values_list(
+                "urn", "local_authority__code", "governance"
+            ):
+                register[urn] = (code, governance)
+        unplaced = 0
+        for record in schools:
+            if not record.la_code and record.urn in register:
+                record.la_code, governance = register[record.urn]
+                if governance == "independent" and not record.school_kind:
+                    record.school_kind = "independent"
+            if not record.la_code:
+                unplaced += 1
+        if unplaced:
+            context.notices.append(
+                f"{unplaced} school row(s) have no LA in the file and are not in the register: they count for "
+                "England but not for any LA (import the register or DfE's spine first)"
+            )
+        counts = self._sync_school_results(schools, context)
+        counts.add(self._sync_published([r for r in records if r.kind != "school"], context))
+        return counts
+
+    def _sync_school_results(self, schools: list[PerformanceRow], context: ImportContext) -> Counts:
+        counts = Counts()
+        codes = [m.code for m in self.measures]
+        fields = ("la_code", "value", "missing_reason", "pupils", "lower", "upper", "school_kind")
+        existing: dict[tuple[int, str], dict[str, Any]] = {}
+        for values in SchoolResult.objects.filter(year=self.year, measure__in=codes).values(
+            "id", "urn", "measure", *fields
+        ):
+            existing[(values["urn"], values["measure"])] = values
+        new: list[SchoolResult] = []
+        changed: list[SchoolResult] = []
+        replaced: list[int] = []
+        seen: set[tuple[int, str]] = set()
+        for record in schools:
+            assert record.urn is not None
+            for code, figure in record.figures.items():
+                key = (record.urn, code)
+                if key in seen:
+                    continue
+                seen.add(key)
+                wanted = {
+                    "la_code": record.la_code,
+                    "value": _quantize(figure.value),
+                    "missing_reason": figure.missing_reason,
+                    "pupils": figure.pupils,
+                    "lower": _quantize(figure.lower),
+                    "upper": _quantize(figure.upper),
+                    "school_kind": record.school_kind,
+                }
+                old = existing.get(key)
+                if old is not None:
+                    # A file without an LA column (trimmed copies) keeps what an earlier file or the register said.
+                    wanted["la_code"] = wanted["la_code"] or old["la_code"]
+                    wanted["school_kind"] = wanted["school_kind"] or old["school_kind"]
+                    # ... and so do pupil counts and confidence intervals that this file does not carry.
+                    for part in ("pupils", "lower", "upper"):
+                        if (code, part) in self.absent_parts:
+                            wanted[part] = old[part]
+                if old is None:
+                    new.append(
+                        SchoolResult(urn=record.urn, year=self.year, measure=code, source_import=context.run, **wanted)
+                    )
+                elif any(old[f] != wanted[f] for f in fields):
+                    changed.append(
+                        SchoolResult(urn=record.urn, year=self.year, measure=code, source_import=context.run, **wanted)
+                    )
+                    replaced.append(old["id"])
+                else:
+                    counts.unchanged += 1
+        # A changed figure replaces the old row (a later file, e.g. final results after provisional ones,
+        # supersedes the earlier); the import record of each row says where it came from.
+        for start in range(0, len(replaced), 2000):
+            SchoolResult.objects.filter(id__in=replaced[start : start + 2000]).delete()
+        SchoolResult.objects.bulk_create([*new, *changed], batch_size=2000)
+        counts.created, counts.updated = len(new), len(changed)
+        context.notices.append(
+            f"school figures: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged "
+            f"({len(schools)} schools, {len(codes)} measures)"
+        )
+        return counts
+
+    def _sync_published(self, rows: list[PerformanceRow], context: ImportContext) -> Counts:
+        counts = Counts()
+        dataset = catalogue().datasets[self.dataset]
+        existing = {
+            (f.level, f.area_code, f.measure, f.variant): f
+            for f in PublishedFigure.objects.filter(
+                year=self.year,
+                measure__in=[m.code for m in self.measures],
+                source=PublishedFigure.Source.PERFORMANCE_TABLES,
+            )
+        }
+        for record in rows:
+            level = PublishedFigure.Level.LA if record.kind == "la" else PublishedFigure.Level.ENGLAND
+            area = record.la_code if record.kind == "la" else "england"
+            variant = "" if record.kind == "la" else dataset.england_variant(record.variant)
+            for code, figure in record.figures.items():
+                value = _quantize(figure.value)
+                found = existing.get((level, area, code, variant))
+                if found is None:
+                    existing[(level, area, code, variant)] = PublishedFigure.objects.create(
+                        level=level,
+                        area_code=area,
+                        year=self.year,
+                        measure=code,
+                        variant=variant,
+                        source=PublishedFigure.Source.PERFORMANCE_TABLES,
+                        value=value,
+                        missing_reason=figure.missing_reason,
+                        source_import=context.run,
+                    )
+                    counts.created += 1
+                elif (found.value, found.missing_reason) != (value, figure.missing_reason):
+                    found.value, found.missing_reason, found.source_import = value, figure.missing_reason, context.run
+                    found.save(update_fields=["value", "missing_reason", "source_import"])
+                    counts.updated += 1
+                else:
+                    counts.unchanged += 1
+        if rows:
+            context.notices.append(
+                f"published LA and England figures: {len([r for r in rows if r.kind == 'la'])} LA row(s), "
+                f"{len([r for r in rows if r.kind == 'england'])} England row(s)"
+            )
+        return counts
+
+
+def _quantize(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.0001"))

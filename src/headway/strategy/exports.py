@@ -1,0 +1,146 @@
+"""The KPI table as CSV rows and as an Excel workbook (board papers)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from headway.strategy.selectors import KpiReport, KpiRow
+
+CSV_COLUMNS = (
+    "indicator",
+    "measure",
+    "scope",
+    "baseline_year",
+    "baseline_value",
+    "baseline_source",
+    "target",
+    "target_year",
+    "actual",
+    "actual_source",
+    "rank",
+    "of",
+    "national",
+    "national_source",
+    "region",
+    "regional",
+    "regional_source",
+    "met",
+)
+
+XLSX_COLUMNS = (
+    ("Indicator", 60),
+    ("Measure", 18),
+    ("Pupils", 22),
+    ("Baseline year", 10),
+    ("Baseline", 10),
+    ("Baseline source", 12),
+    ("Target", 36),
+    ("Target year", 10),
+    ("Actual", 10),
+    ("Actual source", 12),
+    ("Rank", 8),
+    ("Of", 8),
+    ("National", 10),
+    ("Region", 14),
+    ("Regional average", 12),
+    ("Regional source", 12),
+    ("Met", 10),
+    ("Notes", 60),
+)
+
+
+def _met(row: KpiRow) -> str:
+    return "no data" if row.met is None else "met" if row.met else "not met"
+
+
+def csv_rows(rows: list[KpiRow]) -> list[list[Any]]:
+    """Header and one row per KPI; blanks for no figure."""
+    table: list[list[Any]] = [list(CSV_COLUMNS)]
+    for row in rows:
+        table.append(
+            [
+                row.indicator,
+                row.measure,
+                row.scope,
+                row.baseline_year,
+                row.baseline_value,
+                row.baseline_source,
+                row.target,
+                row.target_year,
+                row.actual,
+                row.actual_source,
+                row.rank,
+                row.of,
+                row.national,
+                row.national_source,
+                row.region,
+                row.regional,
+                row.regional_source,
+                _met(row),
+            ]
+        )
+    return [["" if value is None else value for value in line] for line in table]
+
+
+def xlsx_bytes(report: KpiReport) -> bytes:
+    """A workbook: the KPI table (bold header row, one row per KPI) and a sheet saying what it is."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = f"KPIs {report.year}"
+    bold = Font(bold=True)
+    for column, (title, width) in enumerate(XLSX_COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=column, value=title)
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.column_dimensions[cell.column_letter].width = width
+    for number, row in enumerate(report.rows, start=2):
+        values = (
+            row.indicator,
+            row.measure,
+            row.scope_label,
+            row.baseline_year,
+            row.baseline_value,
+            row.baseline_source,
+            row.target,
+            row.target_year,
+            row.actual,
+            row.actual_source,
+            row.rank,
+            row.of,
+            row.national,
+            row.region or None,
+            row.regional,
+            row.regional_source,
+            _met(row).capitalize(),
+            "; ".join(row.notes) or None,
+        )
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=number, column=column, value=value)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "B2"
+    about = workbook.create_sheet("About")
+    kpi_set = report.kpi_set
+    for line in (
+        ("Local authority", f"{report.local_authority.name} ({report.local_authority.code})"),
+        ("KPI set", kpi_set.name if kpi_set is not None else ""),
+        ("Version", kpi_set.version if kpi_set is not None else ""),
+        ("Year", report.year),
+        ("Rank", "Among all local authorities with a figure: 1 = best; tied authorities share a rank."),
+        (
+            "Sources",
+            "published = DfE's own LA or national figure; computed = Headway's pupil-weighted mean of "
+            "the LA's school figures; kpi set = the baseline as the KPI set gives it.",
+        ),
+    ):
+        about.append(list(line))
+        about.cell(row=about.max_row, column=1).font = bold
+    about.column_dimensions["A"].width = 18
+    about.column_dimensions["B"].width = 100
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from headway.strategy import views
+
+app_name = "strategy"
+urlpatterns = [
+    path("kpis/", views.kpi_list, name="kpis"),
+    path("kpis/<str:la_code>/<int:year>/", views.kpi_table_page, name="kpi_table"),
+    path("kpis/<str:la_code>/<int:year>.xlsx", views.kpi_table_xlsx, name="kpi_table_xlsx"),
+]
