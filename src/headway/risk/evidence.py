@@ -1,0 +1,190 @@
+"""The evidence a categorisation policy can read, gathered in bulk for many schools at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from headway.inspections.models import Framework, Inspection, Judgement
+from headway.performance.catalogue import catalogue
+from headway.performance.models import SchoolResult
+from headway.performance.standards import Figure, school_standards, standards
+from headway.risk.models import OfficerJudgement
+from headway.schools.models import Establishment
+
+#: Every name a policy condition may read, and what it means.
+EVIDENCE: dict[str, str] = {
+    "inspected": "the school has a graded inspection",
+    "latest_grade": "latest overall grade (1 outstanding .. 4 inadequate)",
+    "latest_category": "category of concern at the latest graded inspection (SWK, SM)",
+    "grade_age_years": "years since the latest graded inspection",
+    "report_card_lowest": "lowest report-card area grade (1 urgent improvement .. 5 exceptional)",
+    "safeguarding_met": "safeguarding effective / met at the latest inspection that said",
+    "previous_grade": "the overall grade before the latest",
+    "governance": "maintained, academy, independent or other",
+    "phase": "phase of education",
+    "type_name": "type of establishment, e.g. Pupil referral unit",
+    "sixth_form": "the school has a sixth form",
+    "floor_below": "below a floor standard in the latest year of results",
+    "coasting": "meets a coasting definition in the latest year of results",
+    "significantly_below": "progress measures significantly below national in the latest year",
+    "risk": "predicted probability that the next inspection is below good",
+    "capacity_to_improve": "officer judgement: A strong, B good, C limited, D weak",
+    "leadership_concern": "officer judgement: serious concern about leadership",
+    "governance_concern": "officer judgement: serious concern about governance",
+    "safeguarding_concern": "officer judgement: concern about safeguarding or pupils' safety",
+    "would_be_ri_now": "officer judgement: would be judged requires improvement or worse now",
+}
+
+BOOLEAN_JUDGEMENTS = {"leadership_concern", "governance_concern", "safeguarding_concern", "would_be_ri_now"}
+
+
+def results_available(year: int, as_of: dt.date) -> bool:
+    """Results for the summer of ``year`` are published by mid-December that year (KS4 revised later)."""
+    return dt.date(year, 12, 15) <= as_of
+
+
+@dataclass
+class _Grades:
+    latest: tuple[dt.date, int, str] | None = None
+    previous: int | None = None
+    report_card_lowest: int | None = None
+    safeguarding: bool | None = None
+
+
+def _chunks(values: Sequence[Any], size: int = 2000) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _grades(ids: Sequence[int], as_of: dt.date) -> dict[int, _Grades]:
+    grades: dict[int, _Grades] = {}
+    rows: list[tuple[int, int, dt.date, int | None, str, str, bool | None]] = []
+    for chunk in _chunks(ids):
+        rows.extend(
+            Inspection.objects.filter(establishment_id__in=chunk, start_date__lte=as_of).values_list(
+                "id",
+                "establishment_id",
+                "start_date",
+                "overall_effectiveness",
+                "category_of_concern",
+                "framework",
+                "safeguarding_met",
+            )
+        )
+    rows.sort(key=lambda row: row[2])
+    report_cards = [row[0] for row in rows if row[5] == Framework.REPORT_CARD_2025]
+    lowest: dict[int, int] = {}
+    for chunk in _chunks(report_cards):
+        for inspection_id, grade in Judgement.objects.filter(inspection_id__in=chunk).values_list(
+            "inspection_id", "grade"
+        ):
+            lowest[inspection_id] = min(grade, lowest.get(inspection_id, 9))
+    for inspection_id, establishment_id, start, overall, category, framework, safeguarding in rows:
+        school = grades.setdefault(establishment_id, _Grades())
+        if safeguarding is not None:
+            school.safeguarding = safeguarding
+        if framework == Framework.REPORT_CARD_2025 and inspection_id in lowest:
+            school.report_card_lowest = lowest[inspection_id]
+            school.latest = (start, 0, "")
+            continue
+        if overall is not None:
+            if school.latest is not None and school.latest[1]:
+                school.previous = school.latest[1]
+            school.latest = (start, overall, category)
+            school.report_card_lowest = None
+    return grades
+
+
+def _judgements(ids: Sequence[int], as_of: dt.date) -> dict[int, dict[str, Any]]:
+    found: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(ids):
+        for establishment_id, kind, value in (
+            OfficerJudgement.objects.filter(establishment_id__in=chunk, made_on__lte=as_of)
+            .order_by("made_on", "recorded_at")
+            .values_list("establishment_id", "kind", "value")
+        ):
+            found.setdefault(establishment_id, {})[kind] = (
+                value.strip().lower() in {"yes", "true", "y"} if kind in BOOLEAN_JUDGEMENTS else value.strip().upper()
+            )
+    return found
+
+
+def _data_flags(urns: Mapping[int, int], as_of: dt.date) -> dict[int, tuple[bool, bool, int]]:
+    """(below floor, coasting, progress measures significantly below) for each establishment id."""
+    progress = [m.code for m in catalogue().measures.values() if m.unit == "progress"]
+    needed: set[str] = set(progress)
+    for rule in standards():
+        stack: list[Any] = [rule.condition]
+        while stack:
+            condition = stack.pop()
+            stack.extend(condition.get("all", []) + condition.get("any", []))
+            if "measure" in condition:
+                needed.add(condition["measure"])
+    by_school: dict[int, dict[int, dict[str, Figure]]] = {}
+    latest: dict[int, int] = {}
+    significantly: dict[tuple[int, int], int] = {}
+    urn_list = list(urns)
+    for chunk in _chunks(urn_list):
+        for urn, year, measure, value, upper in SchoolResult.objects.filter(
+            urn__in=chunk, measure__in=sorted(needed), year__gte=as_of.year - 4
+        ).values_list("urn", "year", "measure", "value", "upper"):
+            if not results_available(year, as_of):
+                continue
+            by_school.setdefault(urn, {}).setdefault(year, {})[measure] = Figure(value, upper)
+            if value is not None:
+                latest[urn] = max(year, latest.get(urn, 0))
+            if measure in progress and upper is not None and upper < Decimal(0):
+                significantly[(urn, year)] = significantly.get((urn, year), 0) + 1
+    flags: dict[int, tuple[bool, bool, int]] = {}
+    for urn, establishment_id in urns.items():
+        figures = by_school.get(urn)
+        if not figures or urn not in latest:
+            continue
+        year = latest[urn]
+        outcomes = [flag for flag in school_standards(figures) if flag.year == year]
+        flags[establishment_id] = (
+            any(f.kind == "floor" and f.outcome == "below" for f in outcomes),
+            any(f.kind == "coasting" and f.outcome == "below" for f in outcomes),
+            significantly.get((urn, year), 0),
+        )
+    return flags
+
+
+def gather_evidence(
+    establishments: Sequence[Establishment], *, as_of: dt.date, risk: Mapping[int, float] | None = None
+) -> dict[int, dict[str, Any]]:
+    """The evidence of every school, keyed by establishment id, as it stood on ``as_of``."""
+    ids = [e.pk for e in establishments]
+    grades = _grades(ids, as_of)
+    judgements = _judgements(ids, as_of)
+    flags = _data_flags({e.urn: e.pk for e in establishments}, as_of)
+    evidence: dict[int, dict[str, Any]] = {}
+    for school in establishments:
+        g = grades.get(school.pk, _Grades())
+        latest = g.latest
+        floor, coasting, below = flags.get(school.pk, (None, None, None))
+        item: dict[str, Any] = {
+            "inspected": latest is not None,
+            "latest_grade": latest[1] or None if latest else None,
+            "latest_category": latest[2] if latest else "",
+            "grade_age_years": round((as_of - latest[0]).days / 365.25, 1) if latest else None,
+            "report_card_lowest": g.report_card_lowest,
+            "safeguarding_met": g.safeguarding,
+            "previous_grade": g.previous,
+            "governance": school.governance,
+            "phase": school.phase,
+            "type_name": school.type_name,
+            "sixth_form": school.sixth_form.lower().startswith("has"),
+            "floor_below": floor,
+            "coasting": coasting,
+            "significantly_below": below,
+            "risk": risk.get(school.pk) if risk else None,
+        }
+        for kind in OfficerJudgement.Kind.values:
+            item[kind] = judgements.get(school.pk, {}).get(kind)
+        evidence[school.pk] = item
+    return evidence

@@ -1,0 +1,207 @@
+"""Categorisation: officer judgements, rounds, and officers' decisions. Every change is audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+from typing import Any
+
+from django.db import transaction
+
+from headway.accounts import audit
+from headway.accounts.models import User
+from headway.risk.evidence import gather_evidence
+from headway.risk.models import CategorisationRound, CategoryDecision, CategoryProposal, OfficerJudgement
+from headway.risk.policy import Fired, Policy, apply_policy
+from headway.schools.models import Establishment, LocalAuthority
+
+logger = logging.getLogger(__name__)
+
+CAPACITY_VALUES = {"A", "B", "C", "D"}
+
+
+def judgement_record(
+    *, establishment: Establishment, kind: str, value: str, made_on: dt.date, author: User, reason: str
+) -> OfficerJudgement:
+    """Record a dated officer judgement. It supersedes the previous one of the same kind; both are kept."""
+    if kind not in OfficerJudgement.Kind.values:
+        raise ValueError(f"unknown judgement {kind!r}")
+    value = value.strip()
+    if kind == OfficerJudgement.Kind.CAPACITY_TO_IMPROVE:
+        value = value.upper()
+        if value not in CAPACITY_VALUES:
+            raise ValueError("capacity to improve is A, B, C or D")
+    elif value.lower() not in {"yes", "no"}:
+        raise ValueError("this judgement is yes or no")
+    if not reason.strip():
+        raise ValueError("a judgement needs a reason")
+    with transaction.atomic():
+        previous = (
+            OfficerJudgement.objects.filter(establishment=establishment, kind=kind).order_by("-made_on", "-id").first()
+        )
+        judgement = OfficerJudgement.objects.create(
+            establishment=establishment, kind=kind, value=value, made_on=made_on, author=author, reason=reason
+        )
+        audit.record(
+            actor=author,
+            verb="judgement.recorded",
+            target=establishment,
+            before={kind: previous.value} if previous else None,
+            after={kind: value, "made_on": made_on},
+            reason=reason,
+        )
+    return judgement
+
+
+def _fired(items: list[Fired]) -> list[dict[str, Any]]:
+    return [{"name": f.name, "label": f.label, "evidence": f.evidence} for f in items]
+
+
+def risk_scores(establishments: list[Establishment], as_of: dt.date) -> tuple[dict[int, Any], str, str]:
+    """The predictive model's scores, if a model can be had; otherwise none, and why."""
+    try:
+        model = importlib.import_module("headway.risk.model")
+    except ImportError:
+        return {}, "", "the risk model is not installed"
+    try:
+        scores: dict[int, Any] = model.score_schools([e.pk for e in establishments], as_of=as_of)
+    except Exception as exc:  # the round goes on without scores, and says why
+        logger.warning("risk scores unavailable: %s", exc)
+        return {}, "", f"risk scores unavailable: {exc}"
+    version = next((s.model_version for s in scores.values()), "")
+    return scores, version, ""
+
+
+def round_run(
+    *,
+    local_authority: LocalAuthority,
+    policy: Policy,
+    as_of: dt.date,
+    by: User | None,
+    actor_name: str = "",
+    with_risk: bool = True,
+    establishments: list[Establishment] | None = None,
+) -> CategorisationRound:
+    """Propose a category for every open school of the authority under the policy, as of a date."""
+    schools = establishments
+    if schools is None:
+        schools = list(
+            Establishment.objects.filter(local_authority=local_authority, status__istartswith="open").order_by("urn")
+        )
+    notes: list[str] = []
+    scores: dict[int, Any] = {}
+    version = ""
+    if with_risk and schools:
+        scores, version, why = risk_scores(schools, as_of)
+        if why:
+            notes.append(why)
+    evidence = gather_evidence(schools, as_of=as_of, risk={pk: score.probability for pk, score in scores.items()})
+    with transaction.atomic():
+        categorisation_round = CategorisationRound.objects.create(
+            local_authority=local_authority,
+            policy_name=policy.name,
+            policy_version=policy.version,
+            policy_title=policy.title,
+            as_of=as_of,
+            opened_by_name=by.get_username() if by else (actor_name or "command line"),
+            risk_model_version=version,
+            notes=notes,
+        )
+        proposals = []
+        for school in schools:
+            proposal = apply_policy(policy, evidence[school.pk])
+            score = scores.get(school.pk)
+            proposals.append(
+                CategoryProposal(
+                    round=categorisation_round,
+                    establishment=school,
+                    category=proposal.category.code,
+                    category_label=proposal.category.label,
+                    causing_concern=proposal.causing_concern,
+                    reasons=_fired(proposal.reasons),
+                    triggers=_fired(proposal.triggers),
+                    evidence=evidence[school.pk],
+                    risk=score.probability if score else None,
+                    risk_factors=[
+                        {"label": f.label, "contribution": f.contribution} for f in getattr(score, "top_factors", [])
+                    ],
+                )
+            )
+        CategoryProposal.objects.bulk_create(proposals, batch_size=1000)
+        audit.record(
+            actor=by,
+            actor_name=actor_name or "command line",
+            verb="categorisation.round_opened",
+            target=categorisation_round,
+            after={"policy": policy.name, "version": policy.version, "as_of": as_of, "schools": len(schools)},
+        )
+    return categorisation_round
+
+
+def _decide(
+    *, proposal: CategoryProposal, action: str, category: str, label: str, causing: bool, by: User, reason: str
+) -> CategoryDecision:
+    with transaction.atomic():
+        previous = proposal.decision
+        decision = CategoryDecision.objects.create(
+            proposal=proposal,
+            action=action,
+            category=category,
+            category_label=label,
+            causing_concern=causing,
+            reason=reason,
+            decided_by=by,
+        )
+        audit.record(
+            actor=by,
+            verb=f"categorisation.{action}",
+            target=proposal.establishment,
+            before={"category": previous.category, "action": previous.action}
+            if previous
+            else {"proposed": proposal.category},
+            after={"category": category, "round": proposal.round_id, "policy": proposal.round.policy_name},
+            reason=reason,
+        )
+    return decision
+
+
+def proposal_confirm(*, proposal: CategoryProposal, by: User, reason: str = "") -> CategoryDecision:
+    """The officer agrees with the proposed category."""
+    return _decide(
+        proposal=proposal,
+        action=CategoryDecision.Action.CONFIRM,
+        category=proposal.category,
+        label=proposal.category_label,
+        causing=proposal.causing_concern,
+        by=by,
+        reason=reason,
+    )
+
+
+def proposal_override(
+    *, proposal: CategoryProposal, policy: Policy, category: str, by: User, reason: str
+) -> CategoryDecision:
+    """The officer puts the school in another category. A reason is required."""
+    if not reason.strip():
+        raise ValueError("An override needs a reason.")
+    chosen = policy.category(category)
+    causing = chosen.causing_concern or bool(proposal.triggers)
+    return _decide(
+        proposal=proposal,
+        action=CategoryDecision.Action.OVERRIDE,
+        category=chosen.code,
+        label=chosen.label,
+        causing=causing,
+        by=by,
+        reason=reason,
+    )
+
+
+def round_confirm_all(*, categorisation_round: CategorisationRound, by: User) -> int:
+    """Confirm every proposal of a round unchanged (scripted rounds)."""
+    count = 0
+    for proposal in categorisation_round.proposals.select_related("establishment", "round"):
+        proposal_confirm(proposal=proposal, by=by, reason="Confirmed unchanged for the whole round.")
+        count += 1
+    return count
