@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from headway.visits.models import HalfTerm
+
+DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d"]
+DATE_HINT = "For example, 17/03/2026"
+
+
+class VisitChangeForm(forms.Form):
+    """Move, cancel or record a planned visit as done; moving and cancelling need a reason."""
+
+    action = forms.ChoiceField(
+        label="What do you want to do?",
+        choices=[("move", "Move it to another day"), ("cancel", "Cancel it"), ("done", "Record it as done")],
+        widget=forms.RadioSelect,
+    )
+    planned_on = forms.DateField(
+        label="New date (when moving)", required=False, input_formats=DATE_FORMATS, help_text=DATE_HINT
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required when you move or cancel a visit.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        action = data.get("action")
+        if action == "move" and not data.get("planned_on"):
+            self.add_error("planned_on", "Enter the new date of the visit")
+        if action in {"move", "cancel"} and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Enter the reason for moving or cancelling the visit")
+        return data
+
+
+class VisitAddForm(forms.Form):
+    planned_on = forms.DateField(label="Date of the visit", input_formats=DATE_FORMATS, help_text=DATE_HINT)
+    purpose = forms.CharField(label="Purpose", max_length=200, initial="School effectiveness visit")
+    reason = forms.CharField(
+        label="Reason for the extra visit",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the reason for the extra visit"},
+    )
+
+
+class CalendarForm(forms.Form):
+    """The start and end of each half-term of a year."""
+
+    def __init__(self, *args: Any, half_terms: list[HalfTerm], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.half_terms = half_terms
+        for half_term in half_terms:
+            for edge, label in (("starts_on", "starts"), ("ends_on", "ends")):
+                self.fields[f"{edge}_{half_term.number}"] = forms.DateField(
+                    label=f"{half_term.name} {label}",
+                    input_formats=DATE_FORMATS,
+                    initial=getattr(half_term, edge).strftime("%d/%m/%Y"),
+                    help_text=DATE_HINT if half_term.number == 1 and edge == "starts_on" else "",
+                )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        previous: dt.date | None = None
+        for half_term in self.half_terms:
+            starts, ends = data.get(f"starts_on_{half_term.number}"), data.get(f"ends_on_{half_term.number}")
+            if starts and ends and ends < starts:
+                self.add_error(f"ends_on_{half_term.number}", f"{half_term.name} must end after it starts")
+            if starts and previous and starts <= previous:
+                self.add_error(f"starts_on_{half_term.number}", f"{half_term.name} must start after the last one ends")
+            previous = ends
+        return data

@@ -1,0 +1,432 @@
+"""The visit plan: built per school and link officer from the confirmed category, the circumstances recorded
+for the school and the LA's calendar; then moved, added to and cancelled by officers, with reasons.
+
+How visits are spread (all on working days, see ``calendar.working_days``):
+
+- N a year (and the statement-of-action default): visit k of N goes in half-term ``floor(k * 6 / N)``, so two
+  fall in autumn 1 and spring 2, three in autumn 1, spring 1 and summer 1, twelve two in every half-term; the
+  visits of one half-term are spaced evenly through its working days;
+- half-termly: one in the middle of every half-term;
+- fortnightly: the first working day of every half-term and every 14 days after (``calendar.fortnightly_dates``);
+- extra visits for a circumstance: one a half-term from the half-term the circumstance starts in (several in
+  the last half-term if the year runs out), a quarter of the way into the half-term's remaining days.
+
+A rebuild keeps every visit already done or cancelled, moved or added by hand, and generated visits in the
+past; it replaces only generated planned visits from today on. Each kept generated visit stands for the plan's
+nearest slot of the same purpose, so the rebuild adds only the slots still missing from today on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+
+from headway.accounts import audit
+from headway.accounts.models import User
+from headway.risk.evidence import gather_evidence
+from headway.risk.models import CategoryDecision
+from headway.risk.policy import PolicyError
+from headway.risk.selectors import current_decision
+from headway.schools.models import Establishment, LinkOfficerAssignment, LocalAuthority
+from headway.visits.calendar import (
+    academic_year_ensure,
+    bank_holidays,
+    fortnightly_dates,
+    half_term_on,
+    working_days,
+)
+from headway.visits.entitlements import (
+    FORTNIGHTLY,
+    HALF_TERMLY,
+    Entitlement,
+    EntitlementPolicy,
+    entitlements_named,
+    visit_entitlement,
+)
+from headway.visits.models import AcademicYear, Circumstance, HalfTerm, Visit
+
+UNASSIGNED = "unassigned"
+
+
+@dataclass(frozen=True)
+class Slot:
+    planned_on: dt.date
+    purpose: str
+
+
+@dataclass
+class SchoolPlan:
+    establishment: Establishment
+    category: str
+    officer: User | None
+    entitlement: Entitlement
+    created: int = 0
+    removed: int = 0
+    kept: int = 0
+
+
+@dataclass
+class PlanResult:
+    academic_year: AcademicYear
+    schools: list[SchoolPlan] = field(default_factory=list)
+    not_categorised: list[Establishment] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """``{"schools", "visits", "by_category", "by_officer"}``: the year's visits (not cancelled) of every
+        school with a plan, in all, by category and by link officer (``unassigned`` when none)."""
+        counts = _visit_counts(self.academic_year, [p.establishment.pk for p in self.schools])
+        by_category: dict[str, dict[str, int]] = {}
+        by_officer: dict[str, dict[str, int]] = {}
+        for plan in self.schools:
+            visits = counts.get(plan.establishment.pk, 0)
+            for key, table in (
+                (plan.category, by_category),
+                (plan.officer.get_username() if plan.officer else UNASSIGNED, by_officer),
+            ):
+                row = table.setdefault(key, {"schools": 0, "visits": 0})
+                row["schools"] += 1
+                row["visits"] += visits
+        return {
+            "schools": len(self.schools),
+            "visits": sum(counts.values()),
+            "by_category": dict(sorted(by_category.items())),
+            "by_officer": dict(sorted(by_officer.items())),
+        }
+
+
+def _visit_counts(academic_year: AcademicYear, ids: Sequence[int]) -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for establishment_id in (
+        Visit.objects.filter(academic_year=academic_year, establishment_id__in=ids)
+        .exclude(status=Visit.Status.CANCELLED)
+        .values_list("establishment_id", flat=True)
+    ):
+        counts[establishment_id] = counts.get(establishment_id, 0) + 1
+    return counts
+
+
+# --------------------------------------------------------------------------------------------- slots
+
+
+def _spread(days: list[dt.date], count: int) -> list[dt.date]:
+    """``count`` days spaced evenly through ``days`` (the middle one for a single visit)."""
+    if not days or count <= 0:
+        return []
+    return [days[min(len(days) - 1, int((j + 0.5) * len(days) / count))] for j in range(count)]
+
+
+def circumstances_in_year(establishment: Establishment, academic_year: AcademicYear) -> list[Circumstance]:
+    """The circumstances recorded for the school that are current at some point in the year."""
+    half_terms = list(academic_year.half_terms.all())
+    if not half_terms:
+        return []
+    first, last = half_terms[0].starts_on, half_terms[-1].ends_on
+    return list(
+        Circumstance.objects.filter(establishment=establishment, starts_on__lte=last)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+        .order_by("starts_on", "pk")
+    )
+
+
+def plan_slots(
+    entitlement: Entitlement,
+    half_terms: list[HalfTerm],
+    *,
+    holidays: set[dt.date],
+    circumstances: Sequence[Circumstance] = (),
+) -> list[Slot]:
+    """The dates of the year's visits for an entitlement (see the module's docstring for the rules)."""
+    days = [working_days(half_term, holidays=holidays) for half_term in half_terms]
+    slots: list[Slot] = []
+    if entitlement.cadence == FORTNIGHTLY:
+        slots += [Slot(d, entitlement.purpose) for d in fortnightly_dates(half_terms, holidays=holidays)]
+    elif entitlement.cadence == HALF_TERMLY:
+        slots += [Slot(d, entitlement.purpose) for term_days in days for d in _spread(term_days, 1)]
+    else:
+        per_term = [0] * len(half_terms)
+        for k in range(entitlement.base_visits):
+            per_term[k * len(half_terms) // entitlement.base_visits] += 1
+        for term_days, count in zip(days, per_term, strict=True):
+            slots += [Slot(d, entitlement.purpose) for d in _spread(term_days, count)]
+    used = {slot.planned_on for slot in slots}
+    by_kind: dict[str, Circumstance] = {c.kind: c for c in reversed(circumstances)}
+    for extra in entitlement.extras:
+        circumstance = by_kind.get(extra.kind)
+        starts = circumstance.starts_on if circumstance else half_terms[0].starts_on
+        first = half_term_on(half_terms, starts)
+        if first is None:
+            continue
+        index = half_terms.index(first)
+        for j in range(extra.visits):
+            term = min(index + j, len(half_terms) - 1)
+            open_days = [d for d in days[term] if d >= starts] or days[term]
+            if not open_days:
+                continue
+            position = len(open_days) // 4
+            free = [d for d in open_days[position:] + open_days[:position] if d not in used]
+            on = free[0] if free else open_days[position]
+            used.add(on)
+            slots.append(Slot(on, extra.label))
+    return sorted(slots, key=lambda slot: slot.planned_on)
+
+
+# ------------------------------------------------------------------------------------------ building
+
+
+def current_link_officer(establishment: Establishment) -> User | None:
+    assignment = (
+        LinkOfficerAssignment.objects.filter(establishment=establishment, ends_on__isnull=True)
+        .select_related("officer")
+        .first()
+    )
+    return assignment.officer if assignment else None
+
+
+def _school_plan(
+    *,
+    establishment: Establishment,
+    decision: CategoryDecision,
+    policy: EntitlementPolicy,
+    evidence: dict[str, Any],
+    academic_year: AcademicYear,
+    half_terms: list[HalfTerm],
+    holidays: set[dt.date],
+    today: dt.date,
+) -> SchoolPlan:
+    circumstances = circumstances_in_year(establishment, academic_year)
+    entitlement = visit_entitlement(
+        policy,
+        category=decision.category,
+        evidence=evidence,
+        circumstances=[c.kind for c in circumstances],
+        fortnights=len(fortnightly_dates(half_terms, holidays=holidays)),
+    )
+    officer = current_link_officer(establishment)
+    plan = SchoolPlan(establishment=establishment, category=decision.category, officer=officer, entitlement=entitlement)
+    existing = list(Visit.objects.filter(establishment=establishment, academic_year=academic_year))
+    replace = [
+        v
+        for v in existing
+        if v.generated and not v.moved_by_hand and v.status == Visit.Status.PLANNED and v.planned_on >= today
+    ]
+    kept = [v for v in existing if v not in replace]
+    plan.removed, plan.kept = len(replace), len(kept)
+    Visit.objects.filter(pk__in=[v.pk for v in replace]).delete()
+    slots = plan_slots(entitlement, half_terms, holidays=holidays, circumstances=circumstances)
+    for visit in sorted((v for v in kept if v.generated), key=lambda v: v.planned_on):
+        if not slots:
+            break
+        same = [s for s in slots if s.purpose == visit.purpose] or slots
+        nearest = min(same, key=lambda s: abs((s.planned_on - visit.planned_on).days))
+        slots.remove(nearest)
+    new = [
+        Visit(
+            establishment=establishment,
+            officer=officer,
+            academic_year=academic_year,
+            planned_on=slot.planned_on,
+            purpose=slot.purpose,
+            category=decision.category,
+        )
+        for slot in slots
+        if slot.planned_on >= today
+    ]
+    Visit.objects.bulk_create(new)
+    plan.created = len(new)
+    return plan
+
+
+def visit_plan_build(
+    *,
+    local_authority: LocalAuthority,
+    start_year: int,
+    today: dt.date,
+    by: User | None,
+    actor_name: str = "",
+    establishments: Sequence[Establishment] | None = None,
+) -> PlanResult:
+    """Build (or rebuild) the year's visit plan for every open school of the authority with a confirmed
+    category. Schools without one get no plan and are listed as not categorised. Audited."""
+    academic_year = academic_year_ensure(local_authority, start_year)
+    half_terms = list(academic_year.half_terms.order_by("number"))
+    holidays = bank_holidays(start_year)
+    schools = list(
+        establishments
+        if establishments is not None
+        else Establishment.objects.filter(local_authority=local_authority, status__istartswith="open").order_by("urn")
+    )
+    result = PlanResult(academic_year=academic_year)
+    decided: list[tuple[Establishment, CategoryDecision, EntitlementPolicy]] = []
+    policies: dict[str, EntitlementPolicy | None] = {}
+    for school in schools:
+        decision = current_decision(school)
+        if decision is None:
+            result.not_categorised.append(school)
+            continue
+        name = decision.proposal.round.policy_name
+        if name not in policies:
+            try:
+                policies[name] = entitlements_named(name)
+            except PolicyError as exc:
+                policies[name] = None
+                result.notes.append(f"no visit entitlements for schools categorised under {name}: {exc}")
+        policy = policies[name]
+        if policy is None:
+            result.not_categorised.append(school)
+            continue
+        decided.append((school, decision, policy))
+    evidence = gather_evidence([school for school, _, _ in decided], as_of=today)
+    with transaction.atomic():
+        for school, decision, policy in decided:
+            result.schools.append(
+                _school_plan(
+                    establishment=school,
+                    decision=decision,
+                    policy=policy,
+                    evidence=evidence[school.pk],
+                    academic_year=academic_year,
+                    half_terms=half_terms,
+                    holidays=holidays,
+                    today=today,
+                )
+            )
+        audit.record(
+            actor=by,
+            actor_name=actor_name or "visit plan",
+            verb="visit_plan.built",
+            target=academic_year,
+            after={
+                "local_authority": local_authority.code,
+                "schools": len(result.schools),
+                "not_categorised": len(result.not_categorised),
+                "created": sum(p.created for p in result.schools),
+                "removed": sum(p.removed for p in result.schools),
+                "kept": sum(p.kept for p in result.schools),
+                "as_of": today,
+            },
+        )
+    return result
+
+
+# ------------------------------------------------------------------------------- officers' changes
+
+
+def _reason(reason: str, what: str) -> str:
+    if not reason.strip():
+        raise ValueError(f"Give a reason for {what}.")
+    return reason.strip()
+
+
+def _academic_year_for(establishment: Establishment, on: dt.date) -> AcademicYear:
+    start_year = on.year if on.month >= 9 else on.year - 1
+    return academic_year_ensure(establishment.local_authority, start_year)
+
+
+def visit_move(*, visit: Visit, planned_on: dt.date, by: User, reason: str) -> Visit:
+    """Move a planned visit to another day. A reason is required; audited. A rebuild keeps it."""
+    why = _reason(reason, "moving the visit")
+    if visit.status != Visit.Status.PLANNED:
+        raise ValueError("Only a planned visit can be moved.")
+    with transaction.atomic():
+        before = {"planned_on": visit.planned_on}
+        visit.planned_on = planned_on
+        visit.academic_year = _academic_year_for(visit.establishment, planned_on)
+        visit.moved_by_hand = True
+        visit.change_reason = why
+        visit.save(update_fields=["planned_on", "academic_year", "moved_by_hand", "change_reason"])
+        audit.record(
+            actor=by, verb="visit.moved", target=visit, before=before, after={"planned_on": planned_on}, reason=why
+        )
+    return visit
+
+
+def visit_cancel(*, visit: Visit, by: User, reason: str) -> Visit:
+    """Cancel a planned visit. A reason is required; audited. A rebuild does not put it back."""
+    why = _reason(reason, "cancelling the visit")
+    if visit.status != Visit.Status.PLANNED:
+        raise ValueError("Only a planned visit can be cancelled.")
+    with transaction.atomic():
+        visit.status = Visit.Status.CANCELLED
+        visit.change_reason = why
+        visit.save(update_fields=["status", "change_reason"])
+        audit.record(
+            actor=by,
+            verb="visit.cancelled",
+            target=visit,
+            before={"status": Visit.Status.PLANNED},
+            after={"status": Visit.Status.CANCELLED},
+            reason=why,
+        )
+    return visit
+
+
+def visit_add(*, establishment: Establishment, planned_on: dt.date, purpose: str, by: User, reason: str) -> Visit:
+    """Add a visit by hand (beyond the plan). A reason is required; audited. A rebuild keeps it."""
+    why = _reason(reason, "adding the visit")
+    decision = current_decision(establishment)
+    with transaction.atomic():
+        visit = Visit.objects.create(
+            establishment=establishment,
+            officer=current_link_officer(establishment) or by,
+            academic_year=_academic_year_for(establishment, planned_on),
+            planned_on=planned_on,
+            purpose=purpose.strip() or "School effectiveness visit",
+            generated=False,
+            category=decision.category if decision else "",
+            change_reason=why,
+        )
+        audit.record(
+            actor=by,
+            verb="visit.added",
+            target=visit,
+            after={"planned_on": planned_on, "purpose": visit.purpose},
+            reason=why,
+        )
+    return visit
+
+
+def visit_mark_done(*, visit: Visit, by: User) -> Visit:
+    """Record that a planned visit took place. Audited."""
+    if visit.status != Visit.Status.PLANNED:
+        raise ValueError("Only a planned visit can be marked done.")
+    with transaction.atomic():
+        visit.status = Visit.Status.DONE
+        visit.save(update_fields=["status"])
+        audit.record(
+            actor=by,
+            verb="visit.done",
+            target=visit,
+            before={"status": Visit.Status.PLANNED},
+            after={"status": Visit.Status.DONE},
+        )
+    return visit
+
+
+def circumstance_record(
+    *,
+    establishment: Establishment,
+    kind: str,
+    starts_on: dt.date,
+    by: User,
+    ends_on: dt.date | None = None,
+    note: str = "",
+) -> Circumstance:
+    """Record a circumstance that brings extra visits (it counts at the plan's next rebuild). Audited."""
+    with transaction.atomic():
+        circumstance = Circumstance.objects.create(
+            establishment=establishment, kind=kind, starts_on=starts_on, ends_on=ends_on, recorded_by=by, note=note
+        )
+        audit.record(
+            actor=by,
+            verb="circumstance.recorded",
+            target=establishment,
+            after={"kind": kind, "starts_on": starts_on, "ends_on": ends_on},
+            reason=note,
+        )
+    return circumstance

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from headway.accounts import permissions
+from headway.accounts.models import User
+from headway.risk.selectors import current_decision
+from headway.schools.models import LocalAuthority
+from headway.visits import calendar, planning, selectors
+from headway.visits.forms import CalendarForm, VisitAddForm, VisitChangeForm
+from headway.visits.models import Visit
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else selectors.academic_year_of(timezone.localdate())
+
+
+def _staff_authority(request: HttpRequest, *, capacity: bool = False) -> tuple[User, LocalAuthority]:
+    user = request.user
+    if not isinstance(user, User) or user.local_authority is None:
+        raise PermissionDenied
+    if not permissions.can_plan_visits(user, user.local_authority, capacity=capacity):
+        raise PermissionDenied
+    return user, user.local_authority
+
+
+@login_required
+def my_schools(request: HttpRequest) -> HttpResponse:
+    """An officer's caseload: each school's category, next visit, visits planned, done and overdue."""
+    user, authority = _staff_authority(request)
+    officer = user
+    if username := request.GET.get("officer"):
+        officer = get_object_or_404(selectors.officers_of(authority), username=username)
+    year, today = _year(request), timezone.localdate()
+    return render(
+        request,
+        "visits/my_schools.html",
+        {
+            "officer": officer,
+            "is_me": officer == user,
+            "rows": selectors.caseload_rows(officer, start_year=year, today=today),
+            "year": year,
+            "year_label": f"{year}/{(year + 1) % 100:02d}",
+            "not_categorised": selectors.not_categorised(authority).count(),
+            "can_see_capacity": permissions.can_plan_visits(user, authority, capacity=True),
+        },
+    )
+
+
+@login_required
+def school_visits(request: HttpRequest, urn: int) -> HttpResponse:
+    """A school's visits: LA staff of its authority change them; its own school users only read them."""
+    establishment = permissions.establishment_for(request.user, urn)
+    can_change = permissions.can_plan_visits(request.user, establishment.local_authority)
+    if not can_change and not (isinstance(request.user, User) and request.user.role == "school_user"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    visits = list(selectors.school_visits(establishment))
+    return render(
+        request,
+        "visits/school_visits.html",
+        {
+            "school": establishment,
+            "visits": visits,
+            "overdue": {v.pk for v in visits if selectors.is_overdue(v, today)},
+            "decision": current_decision(establishment) if can_change else None,
+            "can_change": can_change,
+        },
+    )
+
+
+def _visit_for(request: HttpRequest, pk: int) -> Visit:
+    visit = get_object_or_404(Visit.objects.select_related("establishment__local_authority"), pk=pk)
+    if not permissions.can_plan_visits(request.user, visit.establishment.local_authority):
+        raise Http404("No such visit for you.")
+    return visit
+
+
+@login_required
+def visit_change(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = _visit_for(request, pk)
+    if visit.status != Visit.Status.PLANNED:
+        raise Http404("Only planned visits can be changed.")
+    form = VisitChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assert isinstance(request.user, User)
+        action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+        if action == "move":
+            planning.visit_move(visit=visit, planned_on=form.cleaned_data["planned_on"], by=request.user, reason=reason)
+            messages.success(request, f"Visit moved to {visit.planned_on:%d %B %Y}.")
+        elif action == "cancel":
+            planning.visit_cancel(visit=visit, by=request.user, reason=reason)
+            messages.success(request, "Visit cancelled.")
+        else:
+            planning.visit_mark_done(visit=visit, by=request.user)
+            messages.success(request, "Visit recorded as done.")
+        return redirect("visits:school_visits", urn=visit.establishment.urn)
+    return render(request, "visits/visit_change.html", {"visit": visit, "form": form})
+
+
+@login_required
+def visit_add(request: HttpRequest, urn: int) -> HttpResponse:
+    establishment = permissions.establishment_for(request.user, urn)
+    if not permissions.can_plan_visits(request.user, establishment.local_authority):
+        raise PermissionDenied
+    form = VisitAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        assert isinstance(request.user, User)
+        planning.visit_add(
+            establishment=establishment,
+            planned_on=form.cleaned_data["planned_on"],
+            purpose=form.cleaned_data["purpose"],
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, "Visit added.")
+        return redirect("visits:school_visits", urn=urn)
+    return render(request, "visits/visit_add.html", {"school": establishment, "form": form})
+
+
+@login_required
+def capacity(request: HttpRequest) -> HttpResponse:
+    """For the head of service: visits planned per officer per half-term against their available days."""
+    _, authority = _staff_authority(request, capacity=True)
+    year = _year(request)
+    academic_year = calendar.academic_year_ensure(authority, year)
+    half_terms, rows = selectors.capacity(academic_year)
+    return render(
+        request,
+        "visits/capacity.html",
+        {"academic_year": academic_year, "half_terms": half_terms, "rows": rows, "year": year},
+    )
+
+
+@login_required
+def calendar_edit(request: HttpRequest) -> HttpResponse:
+    """LA administrators set their own half-term dates (the default English calendar until they do)."""
+    user, authority = _staff_authority(request, capacity=True)
+    year = _year(request)
+    academic_year = calendar.academic_year_ensure(authority, year)
+    half_terms = list(academic_year.half_terms.order_by("number"))
+    form = CalendarForm(request.POST or None, half_terms=half_terms)
+    if request.method == "POST" and form.is_valid():
+        for half_term in half_terms:
+            calendar.half_term_dates_set(
+                half_term=half_term,
+                starts_on=form.cleaned_data[f"starts_on_{half_term.number}"],
+                ends_on=form.cleaned_data[f"ends_on_{half_term.number}"],
+                by=user,
+            )
+        messages.success(request, f"Calendar for {academic_year} saved. Rebuild the visit plan to follow it.")
+        return redirect(f"{request.path}?year={year}")
+    rows = [(h, form[f"starts_on_{h.number}"], form[f"ends_on_{h.number}"]) for h in half_terms]
+    return render(
+        request, "visits/calendar.html", {"academic_year": academic_year, "form": form, "rows": rows, "year": year}
+    )
