@@ -1,0 +1,35 @@
+"""Run a benchmark against a freshly migrated database: a temporary SQLite file unless
+HEADWAY_DATABASE_URL names another database."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_on_fresh_database(run: Callable[[str], int], *, prefix: str) -> int:
+    """Set up Django, migrate, call ``run(database_vendor)`` and remove the temporary database."""
+    temporary = None
+    if not os.environ.get("HEADWAY_DATABASE_URL"):
+        temporary = tempfile.mkdtemp(prefix=prefix)
+        os.environ["HEADWAY_VAR_DIR"] = temporary
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headway.settings")
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    try:
+        call_command("migrate", verbosity=0)
+        return run(connection.vendor)
+    finally:
+        if temporary:
+            shutil.rmtree(temporary, ignore_errors=True)

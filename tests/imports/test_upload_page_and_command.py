@@ -1,0 +1,78 @@
+"""The staff upload page and the ``headway import`` command follow the same importer rules."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+
+from headway.accounts.models import Role
+from headway.imports.models import ImportRun
+from headway.schools.models import Establishment
+from tests.factories import LocalAuthorityFactory, UserFactory
+from tests.helpers import FIXTURES, row_counts
+
+
+@pytest.fixture
+def la_admin(db: None):  # type: ignore[no-untyped-def]
+    return UserFactory(role=Role.LA_ADMIN, local_authority=LocalAuthorityFactory(code="850", name="Hampshire"))
+
+
+def upload(client: Client, path, kind: str = "gias", **extra):  # type: ignore[no-untyped-def]
+    data = {"kind": kind, "file": SimpleUploadedFile(path.name, path.read_bytes()), **extra}
+    return client.post("/imports/", data)
+
+
+def test_la_admin_uploads_a_gias_extract(la_admin) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(la_admin)
+    response = upload(client, FIXTURES / "gias" / "valid" / "hampshire_extract_sample.csv")
+    assert response.status_code == 200
+    assert b"imported" in response.content
+    run = ImportRun.objects.get()
+    assert run.imported_by == la_admin
+    assert run.file_name == "hampshire_extract_sample.csv"
+    assert Establishment.objects.count() == 18
+    assert client.get(f"/imports/{run.pk}/").status_code == 200
+
+
+def test_rejected_upload_lists_problems_and_writes_nothing(la_admin) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(la_admin)
+    before = row_counts()
+    response = upload(client, FIXTURES / "gias" / "invalid" / "bad_values_in_two_rows.csv")
+    assert response.status_code == 422
+    assert b"bad_values_in_two_rows.csv:3:PercentageFSM: &#x27;lots&#x27; is not a number" in response.content
+    assert row_counts() == before
+
+
+def test_upload_form_errors_are_shown(la_admin) -> None:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(la_admin)
+    response = client.post("/imports/", {"kind": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors.keys() >= {"kind", "file"}
+    assert b"There is a problem" in response.content
+
+
+def test_command_prints_json_and_exits_2_when_rejected(db: None, capsys) -> None:  # type: ignore[no-untyped-def]
+    call_command("import", "gias", str(FIXTURES / "gias" / "valid" / "hampshire_extract_sample.csv"), "--json")
+    first = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert first["created"] > 18 and first["errors"] == []
+    call_command("import", "gias", str(FIXTURES / "gias" / "valid" / "hampshire_extract_sample.csv"), "--json")
+    second = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert {k: second[k] for k in ("created", "updated", "unchanged", "skipped")} == {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 18,
+        "skipped": 0,
+    }
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import", "gias", str(FIXTURES / "gias" / "invalid" / "missing_urn_column.csv"), "--json")
+    assert exit_info.value.code == 2
+    rejected = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert rejected["rejected"] is True
+    assert rejected["errors"][0].endswith("missing_urn_column.csv:1:URN: required column is missing")
