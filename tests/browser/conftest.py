@@ -101,6 +101,7 @@ def page(context: BrowserContext) -> Page:
 def no_js_page(no_js_context: BrowserContext) -> Page:
     page = no_js_context.new_page()
     page.broken_assets = _watch_assets(page)  # type: ignore[attr-defined]
+    page.javascript_disabled = True  # type: ignore[attr-defined]
     return page
 
 

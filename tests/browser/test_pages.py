@@ -87,6 +87,9 @@ def describe(violations: list[dict[str, Any]]) -> str:
 
 
 def assert_accessible(page: Page) -> None:
+    # axe runs as JavaScript: in a context with JavaScript switched off its promise never settles and the
+    # test would hang, so say so at once instead.
+    assert not getattr(page, "javascript_disabled", False), "axe cannot run on a page with JavaScript disabled"
     assert_assets_loaded(page)
     violations = Axe().run(page, options=AXE_OPTIONS).response["violations"]
     assert not violations, f"axe WCAG 2.2 AA violations on {page.url}:\n{describe(violations)}"
