@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "headway.risk",
     "headway.strategy",
     "headway.visits",
+    "headway.concerns",
 ]
 
 MIDDLEWARE = [
