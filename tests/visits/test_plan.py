@@ -367,3 +367,20 @@ def test_visit_pages_follow_the_access_rules(plan: dict[str, Any], officers: dic
     )
     assert client_for(other).get(f"/visits/schools/{school.urn}/").status_code == 404
     assert client_for(other).get(f"/visits/{visit.pk}/change/").status_code == 404
+
+
+def test_a_recorded_statement_of_action_sets_the_visits_of_category_4b() -> None:
+    policy = entitlements_named("barnet-2020")
+    default = visit_entitlement(policy, category="4b", evidence={}, circumstances=[])
+    assert default.base_visits == 12
+    assert "until one is recorded" in default.reasons[0]
+    set_by_statement = visit_entitlement(
+        policy, category="4b", evidence={}, circumstances=[], statement_of_action_visits=8
+    )
+    assert set_by_statement.base_visits == 8
+    assert set_by_statement.reasons[0] == "Category 4b: 8 visits a year, as the LA's statement of action sets"
+    # Only the statement-of-action category reads it.
+    assert (
+        visit_entitlement(policy, category="1", evidence={}, circumstances=[], statement_of_action_visits=8).base_visits
+        == 2
+    )

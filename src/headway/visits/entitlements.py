@@ -220,15 +220,21 @@ def visit_entitlement(
     evidence: Mapping[str, Any],
     circumstances: Iterable[str],
     fortnights: int = DEFAULT_FORTNIGHTS,
+    statement_of_action_visits: int | None = None,
 ) -> Entitlement:
     """The visits a school of ``category`` with this evidence and these circumstances (kinds, one per
-    circumstance recorded for the year) is entitled to. ``fortnights`` is the year's fortnights of term time."""
+    circumstance recorded for the year) is entitled to. ``fortnights`` is the year's fortnights of term time;
+    ``statement_of_action_visits`` is what the LA's statement of action commits to, when one is recorded."""
     if category not in policy_entitlements.by_category:
         raise KeyError(f"policy {policy_entitlements.policy_name} has no entitlement for category {category!r}")
     rule = policy_entitlements.by_category[category]
     purpose = policy_entitlements.purpose
     base = _base_visits(rule, fortnights)
-    reasons = [f"Category {category}: {_describe(rule, base)}"]
+    if rule.cadence == STATEMENT_OF_ACTION and statement_of_action_visits is not None:
+        base = statement_of_action_visits
+        reasons = [f"Category {category}: {base} visits a year, as the LA's statement of action sets"]
+    else:
+        reasons = [f"Category {category}: {_describe(rule, base)}"]
     for override in policy_entitlements.overrides:
         if category not in override.categories:
             continue

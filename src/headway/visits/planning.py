@@ -188,6 +188,19 @@ def current_link_officer(establishment: Establishment) -> User | None:
     return assignment.officer if assignment else None
 
 
+def statement_of_action_visits(establishment: Establishment) -> int | None:
+    """The visits a year the LA's latest statement of action for the school (open concern) commits to."""
+    from headway.concerns.models import StatementOfAction
+
+    statement = (
+        StatementOfAction.objects.filter(concern__establishment=establishment)
+        .exclude(concern__status="removed")
+        .order_by("-due_on", "-id")
+        .first()
+    )
+    return statement.visits_per_year if statement is not None else None
+
+
 def _school_plan(
     *,
     establishment: Establishment,
@@ -206,6 +219,7 @@ def _school_plan(
         evidence=evidence,
         circumstances=[c.kind for c in circumstances],
         fortnights=len(fortnightly_dates(half_terms, holidays=holidays)),
+        statement_of_action_visits=statement_of_action_visits(establishment),
     )
     officer = current_link_officer(establishment)
     plan = SchoolPlan(establishment=establishment, category=decision.category, officer=officer, entitlement=entitlement)
