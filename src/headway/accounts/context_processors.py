@@ -17,4 +17,5 @@ def access(request: HttpRequest) -> dict[str, Any]:
         "is_la_staff": permissions.is_la_staff(user),
         "can_see_kpis": permissions.can_see_kpis(user),
         "can_see_la_dashboard": permissions.can_see_la_dashboard(user),
+        "can_see_concerns": permissions.can_see_concerns(user),
     }
