@@ -17,9 +17,28 @@ from headway.visits.calendar import bank_holidays
 GRADE_WORDS = {1: "outstanding", 2: "good", 3: "requires improvement", 4: "inadequate"}
 
 
+def _winter_bank_holidays(year: int) -> set[dt.date]:
+    """Christmas Day, Boxing Day (December ``year``) and New Year's Day (January ``year``), each moved to the
+    next free weekday when it falls at a weekend, as England's substitute days are."""
+    days: set[dt.date] = set()
+    for day in (dt.date(year, 12, 25), dt.date(year, 12, 26)):
+        while day.weekday() >= 5 or day in days:
+            day += dt.timedelta(days=1)
+        days.add(day)
+    new_year = dt.date(year, 1, 1)
+    while new_year.weekday() >= 5:
+        new_year += dt.timedelta(days=1)
+    return days | {new_year}
+
+
 def add_working_days(start: dt.date, days: int) -> dt.date:
     """The date ``days`` working days (Monday to Friday, not England's bank holidays) after ``start``."""
-    holidays = bank_holidays(start.year - 1) | bank_holidays(start.year)
+    holidays = (
+        bank_holidays(start.year - 1)
+        | bank_holidays(start.year)
+        | _winter_bank_holidays(start.year)
+        | _winter_bank_holidays(start.year + 1)
+    )
     day = start
     left = days
     while left > 0:

@@ -503,6 +503,10 @@ def eligibility_notice_give(
         raise ConcernRuleError("Written notice of eligibility follows only a warning notice not complied with.")
     if notice.eligibility_notice_on is not None:
         raise ConcernRuleError("Written notice of eligibility has already been given.")
+    if notice.outcome_on is not None and on < notice.outcome_on:
+        raise ConcernRuleError("Written notice of eligibility cannot be dated before the non-compliance was recorded.")
+    if not reason.strip():
+        raise ConcernRuleError("Say why written notice of eligibility is given.")
     with transaction.atomic():
         notice.eligibility_notice_on = on
         notice.save(update_fields=["eligibility_notice_on"])
@@ -864,8 +868,10 @@ def _contact(
         earlier = set(concern.academy_contacts.filter(sent_on__lte=sent_on).values_list("raised_with", flat=True))
         missing = [c for c in policy.academy_first_contacts if c not in earlier]
         if missing:
-            labels = ", ".join(str(AcademyContact.RaisedWith(c).label).lower() for c in missing)
-            raise ConcernRuleError(f"Raise the concern with the {labels} before escalating it.")
+            names = [str(AcademyContact.RaisedWith(c).label).lower() for c in missing]
+            names = [name if name.startswith("the ") else f"the {name}" for name in names]
+            labels = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+            raise ConcernRuleError(f"Raise the concern with {labels} before escalating it.")
     contact = AcademyContact.objects.create(
         concern=concern, raised_with=raised_with, sent_on=sent_on, what_was_sent=what_was_sent.strip(), recorded_by=by
     )

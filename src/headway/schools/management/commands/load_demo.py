@@ -89,6 +89,19 @@ class Command(BaseCommand):
         self._users()
         self._caseload()
         self._categorisation_round()
+        self._concerns()
+
+    def _concerns(self) -> None:
+        """A demo review group that designates the schools the round flags (once)."""
+        from headway.concerns.demo import demo_concerns_load
+
+        done = demo_concerns_load(
+            local_authority=LocalAuthority.objects.get(code="850"),
+            head_of_service=User.objects.get(username="admin"),
+            lead_officer=User.objects.get(username="officer.hampshire"),
+        )
+        if done:
+            self.stdout.write("Schools causing concern (demo review group): " + ", ".join(done))
 
     def _categorisation_round(self) -> None:
         """A Barnet-policy round for Hampshire as of its GIAS extract's date, once (rounds are never redone)."""
