@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "headway.strategy",
     "headway.visits",
     "headway.concerns",
+    "headway.support",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,8 @@ urlpatterns = [
     path("risk/", include("headway.risk.urls")),
     path("visits/", include("headway.visits.urls")),
     path("notes/", include("headway.visits.note_urls")),
+    path("concerns/", include("headway.concerns.urls")),
+    path("support/", include("headway.support.urls")),
+    path("partnerships/", include("headway.support.partnership_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -203,3 +203,115 @@ def can_plan_visits(user: AnyUser, local_authority: LocalAuthority, *, capacity:
     if active.is_superuser:
         return True
     return active.local_authority_id == local_authority.pk and (not capacity or active.role == Role.LA_ADMIN)
+
+
+# Schools causing concern ----------------------------------------------------------------------------------------
+
+
+def can_manage_concerns(user: AnyUser, local_authority: LocalAuthority) -> bool:
+    """LA staff of that authority (and superusers) see and record everything about its schools causing
+    concern: the register, cases, the review group's meetings, agendas, minutes and decisions, and letters."""
+    active = _active(user)
+    if active is None or not is_la_staff(active):
+        return False
+    return active.is_superuser or active.local_authority_id == local_authority.pk
+
+
+def can_see_concerns(user: AnyUser) -> bool:
+    """Whether to offer the register of schools causing concern (LA staff of an authority, superusers)."""
+    active = _active(user)
+    return active is not None and (
+        active.is_superuser or (active.role in LA_STAFF_ROLES and active.local_authority_id is not None)
+    )
+
+
+def concerns_authority_for(user: AnyUser, la_code: str = "") -> LocalAuthority:
+    """The authority whose register and review-group meetings are asked for: LA staff see their own, and
+    superusers choose by code (default the first). Everyone else gets 403; an authority that is not the
+    user's gets 404, so the page does not confirm what another authority has."""
+    from headway.schools.models import LocalAuthority
+
+    active = _active(user)
+    if active is None or not can_see_concerns(active):
+        raise PermissionDenied
+    visible = local_authorities_visible_to(active)
+    if la_code:
+        authority = visible.filter(code=la_code).first()
+    elif active.is_superuser:
+        authority = LocalAuthority.objects.order_by("name", "code").first()
+    else:
+        authority = visible.first()
+    if authority is None:
+        raise Http404("No local authority with that code is visible to you.")
+    return authority
+
+
+def concern_school_for(user: AnyUser, urn: int) -> Establishment:
+    """A school's case causing concern: only LA staff of its authority (and superusers). Everyone else gets
+    404, so that the page does not even confirm that the school causes concern."""
+    from headway.schools.models import Establishment
+
+    establishment = Establishment.objects.select_related("local_authority").filter(urn=urn).first()
+    if establishment is None or not can_manage_concerns(user, establishment.local_authority):
+        raise Http404("No such school causing concern for you.")
+    return establishment
+
+
+def can_see_concern_plan(user: AnyUser, establishment: Establishment) -> bool:
+    """A school's action plan (its versions and reviews): LA staff of its authority and the school's own users."""
+    return can_manage_concerns(user, establishment.local_authority) or is_school_user_of(user, establishment)
+
+
+def can_see_concern_letter(user: AnyUser, establishment: Establishment) -> bool:
+    """A letter about a school causing concern: LA staff of its authority and the users of the school it is
+    addressed to."""
+    return can_see_concern_plan(user, establishment)
+
+
+def board_summary_authority_for(user: AnyUser, la_code: str = "") -> LocalAuthority:
+    """The termly board summary: LA staff and board members of the authority, and superusers (who choose by
+    code). School users get 403; another authority's code gets 404."""
+    from headway.schools.models import LocalAuthority
+
+    active = _active(user)
+    if active is None or not (
+        active.is_superuser or (active.role in AUTHORITY_WIDE_ROLES and active.local_authority_id is not None)
+    ):
+        raise PermissionDenied
+    visible = local_authorities_visible_to(active)
+    if la_code:
+        authority = visible.filter(code=la_code).first()
+    elif active.is_superuser:
+        authority = LocalAuthority.objects.order_by("name", "code").first()
+    else:
+        authority = visible.first()
+    if authority is None:
+        raise Http404("No local authority with that code is visible to you.")
+    return authority
+
+
+# Support and partnerships ----------------------------------------------------------------------------------------
+
+
+def can_manage_support(user: AnyUser, local_authority: LocalAuthority) -> bool:
+    """LA staff of that authority (and superusers) keep the provider directory, broker and commission support,
+    record traded hours, and propose, edit and review partnerships."""
+    return can_manage_concerns(user, local_authority)
+
+
+def support_authority_for(user: AnyUser, la_code: str = "") -> LocalAuthority:
+    """The authority whose providers, commissions, traded services or partnerships are asked for: as for the
+    register of schools causing concern (LA staff their own; superusers by code; 403 for others, 404 for an
+    authority that is not the user's)."""
+    return concerns_authority_for(user, la_code)
+
+
+def support_school_for(user: AnyUser, urn: int) -> Establishment:
+    """A school's support (find support, its commissions): LA staff of its authority only, else 404."""
+    return concern_school_for(user, urn)
+
+
+def can_answer_partnership_survey(user: AnyUser, establishment: Establishment) -> bool:
+    """The school's own users answer the partnership survey for it; LA staff of its authority may too (on the
+    school's behalf, recorded as themselves)."""
+    return is_school_user_of(user, establishment) or can_manage_support(user, establishment.local_authority)
