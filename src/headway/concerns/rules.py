@@ -63,57 +63,80 @@ def is_academy(establishment: Establishment) -> bool:
 
 @dataclass(frozen=True)
 class Standing:
-    """What the latest graded inspection says for the removal rule."""
+    """What one inspection says for the removal rule: ``good_or_better`` clears a school; ``blocks`` holds it on
+    the register (requires improvement or inadequate, or the report-card equivalent); neither is neutral."""
 
     inspection: Inspection
     good_or_better: bool
+    blocks: bool
     description: str
+
+
+def _standing_of(inspection: Inspection, policy: ConcernPolicy) -> Standing | None:
+    when = f"{inspection.start_date:%d %B %Y}"
+    grades = [j.grade for j in inspection.judgements.all()]
+    if inspection.overall_effectiveness is not None:
+        grade = inspection.overall_effectiveness
+        return Standing(
+            inspection,
+            grade in policy.removal_cleared_by_grades,
+            grade in policy.removal_blocked_by_grades,
+            f"the inspection of {when} judged it {GRADE_WORDS.get(grade, str(grade))}",
+        )
+    if inspection.framework == Framework.REPORT_CARD_2025 and grades:
+        good = min(grades) >= policy.removal_report_card_at_least and inspection.safeguarding_met is not False
+        return Standing(
+            inspection,
+            good,
+            not good,
+            f"the report-card inspection of {when} found "
+            + ("every area at the expected standard or better" if good else "areas below the expected standard")
+            + ("" if inspection.safeguarding_met is not False else " and safeguarding not met"),
+        )
+    if grades:  # September 2024 framework: key judgements without an overall grade
+        worst = max(grades)
+        return Standing(
+            inspection,
+            worst in policy.removal_cleared_by_grades,
+            worst in policy.removal_blocked_by_grades,
+            f"the inspection of {when} judged its weakest area {GRADE_WORDS.get(worst, '?')}",
+        )
+    return None
+
+
+def _standings(establishment: Establishment, policy: ConcernPolicy) -> list[Standing]:
+    """Every inspection that judged the school, newest first."""
+    found: list[Standing] = []
+    for inspection in (
+        Inspection.objects.filter(establishment=establishment).prefetch_related("judgements").order_by("-start_date")
+    ):
+        standing = _standing_of(inspection, policy)
+        if standing is not None:
+            found.append(standing)
+    return found
 
 
 def inspection_standing(establishment: Establishment, policy: ConcernPolicy) -> Standing | None:
     """The latest inspection that judged the school: an overall grade (legacy frameworks), key judgements
     (September 2024 framework, no overall grade) or report-card areas and safeguarding (November 2025)."""
-    for inspection in (
-        Inspection.objects.filter(establishment=establishment).prefetch_related("judgements").order_by("-start_date")
-    ):
-        when = f"{inspection.start_date:%d %B %Y}"
-        grades = [j.grade for j in inspection.judgements.all()]
-        if inspection.overall_effectiveness is not None:
-            grade = inspection.overall_effectiveness
-            return Standing(
-                inspection,
-                grade in policy.removal_cleared_by_grades,
-                f"the inspection of {when} judged it {GRADE_WORDS.get(grade, str(grade))}",
-            )
-        if inspection.framework == Framework.REPORT_CARD_2025 and grades:
-            good = min(grades) >= policy.removal_report_card_at_least and inspection.safeguarding_met is not False
-            return Standing(
-                inspection,
-                good,
-                f"the report-card inspection of {when} found "
-                + ("every area at the expected standard or better" if good else "areas below the expected standard")
-                + ("" if inspection.safeguarding_met is not False else " and safeguarding not met"),
-            )
-        if grades:  # September 2024 framework: key judgements without an overall grade
-            worst = max(grades)
-            good = worst in policy.removal_cleared_by_grades
-            return Standing(
-                inspection, good, f"the inspection of {when} judged its weakest area {GRADE_WORDS.get(worst, '?')}"
-            )
-    return None
+    standings = _standings(establishment, policy)
+    return standings[0] if standings else None
 
 
 def removal_blocker(concern: SchoolCausingConcern, policy: ConcernPolicy) -> str | None:
     """Why the school may not be removed from the register yet, or None. A school judged requires
-    improvement or inadequate stays until a later inspection judges it good or better."""
-    standing = inspection_standing(concern.establishment, policy)
-    if standing is None or standing.good_or_better:
-        return None
-    return (
-        f"{concern.establishment.name} cannot be removed: {standing.description}, and a school judged requires "
-        "improvement or inadequate stays on the register until a later inspection judges it good or better "
-        f"(policy {policy.name} v{policy.version})."
-    )
+    improvement or inadequate (the policy's ``blocked_by_grades``) stays until a later inspection judges it
+    good or better (``cleared_by_grades``); inspections that do neither leave the question to earlier ones."""
+    for standing in _standings(concern.establishment, policy):
+        if standing.good_or_better:
+            return None
+        if standing.blocks:
+            return (
+                f"{concern.establishment.name} cannot be removed: {standing.description}, and a school judged "
+                "requires improvement or inadequate stays on the register until a later inspection judges it good "
+                f"or better (policy {policy.name} v{policy.version})."
+            )
+    return None
 
 
 def latest_judgement(concern: SchoolCausingConcern, kind: str, on: dt.date) -> ConcernJudgement | None:

@@ -449,7 +449,10 @@ def warning_notice_issue(
             },
             reason=reasons,
         )
-        _save_state(concern, by=by, verb="formal warning notice", reason=reasons, status=ConcernStatus.WARNING_NOTICE)
+        if concern.status == ConcernStatus.CAUSING_CONCERN:  # an eligible school stays eligible
+            _save_state(
+                concern, by=by, verb="formal warning notice", reason=reasons, status=ConcernStatus.WARNING_NOTICE
+            )
         _letters(
             concern=concern,
             kind=Letter.Kind.WARNING_NOTICE,
