@@ -1,4 +1,15 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from headway.support import partnership_views as views
 
 app_name = "partnerships"
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("", views.partnership_list, name="list"),
+    path("map/", views.proposals_map, name="map"),
+    path("survey/<int:urn>/", views.survey, name="survey"),
+    path("<int:partnership_id>/", views.partnership, name="partnership"),
+    path("<int:partnership_id>/members/add/", views.member_add, name="member_add"),
+    path("<int:partnership_id>/members/<str:action>/", views.member_change, name="member_change"),
+    path("<int:partnership_id>/confirm/", views.confirm, name="confirm"),
+    path("<int:partnership_id>/review/", views.review, name="review"),
+]

@@ -1,0 +1,353 @@
+"""Pages of school-improvement partnerships: the year's proposals and partnerships (with the match-making
+optimiser), the builder for one partnership (members, fixing, confirmation and the annual review), the
+proposals map and the survey a school answers.
+
+Views parse input, ask ``headway.accounts.permissions``, call one service or selector and render. A rule a
+service refuses (``PartnershipRuleError``) is shown as form errors, one per broken rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from headway.accounts import permissions
+from headway.accounts.models import User
+from headway.schools.models import Establishment, LocalAuthority
+from headway.support import partnerships as service
+from headway.support.models import Partnership, PartnershipMembership
+from headway.support.partnership_forms import (
+    ConfirmForm,
+    MemberAddForm,
+    MemberForm,
+    ReviewForm,
+    SurveyForm,
+)
+from headway.support.partnership_policy import PartnershipPolicy, partnership_policy_named
+
+PROPOSE_SECONDS = 8.0
+SESSION_KEY = "partnership_proposal"
+
+
+# Helpers ----------------------------------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _policy() -> PartnershipPolicy:
+    return partnership_policy_named()
+
+
+def _year(request: HttpRequest, policy: PartnershipPolicy) -> int:
+    raw = request.POST.get("year") or request.GET.get("year") or ""
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    return policy.effective_from.year
+
+
+def _authority(request: HttpRequest) -> LocalAuthority:
+    return permissions.support_authority_for(request.user, request.GET.get("la", "") or request.POST.get("la", ""))
+
+
+def _attempt(form: forms.Form, action: Callable[[], object]) -> bool:
+    """Runs a service; each rule it refuses becomes one of the form's errors."""
+    try:
+        action()
+    except service.PartnershipRuleError as exc:
+        for problem in exc.problems:
+            form.add_error(None, problem)
+        return False
+    return True
+
+
+def _partnership(request: HttpRequest, partnership_id: int) -> Partnership:
+    """The partnership, for LA staff of its authority (403 for people who see no partnerships, 404 for
+    another authority's)."""
+    partnership = get_object_or_404(Partnership.objects.select_related("local_authority"), pk=partnership_id)
+    permissions.support_authority_for(request.user, partnership.local_authority.code)
+    return partnership
+
+
+# The year's partnerships --------------------------------------------------------------------------------------
+
+
+@login_required
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    authority = _authority(request)
+    policy = _policy()
+    year = _year(request, policy)
+    if request.method == "POST":
+        try:
+            proposal = service.proposal_run(
+                local_authority=authority, start_year=year, policy=policy, by=_user(request), time_limit=PROPOSE_SECONDS
+            )
+        except service.PartnershipRuleError as exc:
+            messages.error(request, str(exc))
+        else:
+            names = dict(
+                Establishment.objects.filter(urn__in=[u.urn for u in proposal.unplaced]).values_list("urn", "name")
+            )
+            request.session[SESSION_KEY] = {
+                "year": year,
+                "count": len(proposal.partnerships),
+                "status": proposal.status,
+                "seconds": proposal.solve_seconds,
+                "satisfaction": round(proposal.preference_satisfaction * 100, 1),
+                "unplaced": [
+                    {"urn": u.urn, "name": names.get(u.urn, ""), "reason": u.reason} for u in proposal.unplaced
+                ],
+                "binding": [{"count": b.count, "description": b.description} for b in proposal.binding],
+            }
+            messages.success(request, f"{len(proposal.partnerships)} partnerships proposed for {year}.")
+        query = f"?year={year}" + (f"&la={authority.code}" if request.user.is_superuser else "")
+        return redirect(reverse("partnerships:list") + query)
+    last = request.session.pop(SESSION_KEY, None)
+    facts = service.school_facts(authority, year, policy=policy)
+    return render(
+        request,
+        "support/partnerships/list.html",
+        {
+            "authority": authority,
+            "year": year,
+            "policy": policy,
+            "partnerships": service.partnerships_for(authority, year),
+            "asked": sum(1 for f in facts.values() if f.asked),
+            "last": last if last and last.get("year") == year else None,
+            "la_query": f"&la={authority.code}" if request.user.is_superuser else "",
+        },
+    )
+
+
+# One partnership: the builder ---------------------------------------------------------------------------------
+
+
+def _builder(request: HttpRequest, partnership: Partnership, **forms_in: forms.Form) -> HttpResponse:
+    policy = _policy()
+    authority = partnership.local_authority
+    facts = service.school_facts(authority, partnership.start_year, policy=policy)
+    memberships = list(partnership.memberships.select_related("establishment").order_by("role", "establishment__name"))
+    member_ids = {m.establishment_id for m in memberships}
+    others = [
+        s
+        for s in Establishment.objects.filter(local_authority=authority).order_by("name")
+        if s.pk not in member_ids and s.is_open
+    ]
+    rows = [{"membership": m, "facts": facts.get(m.establishment.urn)} for m in memberships]
+    full = [m.establishment.urn for m in memberships if m.role == PartnershipMembership.Role.MEMBER]
+    context: dict[str, Any] = {
+        "partnership": partnership,
+        "rows": rows,
+        "problems": service.partnership_violations(full, partnership.type, facts, policy),
+        "policy": policy,
+        "type_rule": policy.types.get(partnership.type),
+        "add_form": forms_in.get("add_form") or MemberAddForm(schools=others),
+        "member_form": forms_in.get("member_form"),
+        "confirm_form": forms_in.get("confirm_form") or ConfirmForm(),
+        "review_form": forms_in.get("review_form") or ReviewForm(),
+        "reviews": [
+            {"review": r, "rows": service.movement_rows(r.movement)}
+            for r in partnership.reviews.select_related("reviewed_by")
+        ],
+        "editable": partnership.status != Partnership.Status.DISSOLVED,
+        "movement": service.movement_rows(service.movement(partnership))
+        if partnership.status == Partnership.Status.CONFIRMED
+        else [],
+        "trail": _trail(partnership),
+    }
+    return render(request, "support/partnerships/partnership.html", context)
+
+
+def _trail(partnership: Partnership) -> list[Any]:
+    from headway.accounts.audit import history_for
+
+    return list(history_for(partnership).order_by("-id")[:20])
+
+
+def _back(partnership: Partnership) -> HttpResponse:
+    return redirect("partnerships:partnership", partnership_id=partnership.pk)
+
+
+@login_required
+@require_safe
+def partnership(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    return _builder(request, _partnership(request, partnership_id))
+
+
+@login_required
+@require_POST
+def member_add(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    found = _partnership(request, partnership_id)
+    schools = list(Establishment.objects.filter(local_authority=found.local_authority).order_by("name"))
+    form = MemberAddForm(request.POST, schools=schools)
+    if form.is_valid():
+        school = next(s for s in schools if s.urn == form.cleaned_data["urn"])
+        if _attempt(
+            form,
+            lambda: service.member_add(
+                partnership=found,
+                establishment=school,
+                by=_user(request),
+                policy=_policy(),
+                associate=form.cleaned_data["associate"],
+                reason=form.cleaned_data["reason"],
+            ),
+        ):
+            messages.success(request, f"{school.name} added.")
+            return _back(found)
+    return _builder(request, found, add_form=form)
+
+
+@login_required
+@require_POST
+def member_change(request: HttpRequest, partnership_id: int, action: str) -> HttpResponse:
+    """Remove, fix or free a member."""
+    found = _partnership(request, partnership_id)
+    if action not in {"remove", "fix", "free"}:
+        raise Http404("No such change.")
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        membership = found.memberships.select_related("establishment").filter(
+            establishment__urn=form.cleaned_data["urn"]
+        )
+        school = membership[0].establishment if membership else None
+        if school is None:
+            form.add_error(None, "That school is not in the partnership.")
+        else:
+            policy, by = _policy(), _user(request)
+            actions: dict[str, Callable[[], object]] = {
+                "remove": lambda: service.member_remove(
+                    partnership=found, establishment=school, by=by, policy=policy, reason=form.cleaned_data["reason"]
+                ),
+                "fix": lambda: service.member_fix(
+                    partnership=found, establishment=school, fixed=True, by=by, policy=policy
+                ),
+                "free": lambda: service.member_fix(
+                    partnership=found, establishment=school, fixed=False, by=by, policy=policy
+                ),
+            }
+            if _attempt(form, actions[action]):
+                done = {"remove": "removed", "fix": "fixed in the partnership", "free": "no longer fixed"}[action]
+                messages.success(request, f"{school.name} {done}.")
+                return _back(found)
+    return _builder(request, found, member_form=form)
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    found = _partnership(request, partnership_id)
+    form = ConfirmForm(request.POST)
+    if form.is_valid() and _attempt(
+        form,
+        lambda: service.partnership_confirm(
+            partnership=found, by=_user(request), policy=_policy(), reason=form.cleaned_data["reason"]
+        ),
+    ):
+        messages.success(request, "Partnership confirmed.")
+        return _back(found)
+    return _builder(request, found, confirm_form=form)
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    found = _partnership(request, partnership_id)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        if _attempt(
+            form,
+            lambda: service.partnership_review_record(
+                partnership=found,
+                reviewed_on=data["reviewed_on"],
+                impact=data["impact"],
+                decision=data["decision"],
+                reasons=data["reasons"],
+                by=_user(request),
+            ),
+        ):
+            messages.success(request, "Annual review recorded.")
+            return _back(found)
+    return _builder(request, found, review_form=form)
+
+
+# The proposals map -------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def proposals_map(request: HttpRequest) -> HttpResponse:
+    authority = _authority(request)
+    year = _year(request, _policy())
+    return render(
+        request,
+        "support/partnerships/map.html",
+        {"authority": authority, "year": year, "map": service.proposals_map(authority, year)},
+    )
+
+
+# The survey -----------------------------------------------------------------------------------------------------
+
+
+@login_required
+def survey(request: HttpRequest, urn: int) -> HttpResponse:
+    """The partnership survey for a school: its own users, or LA staff of its authority; 404 for others."""
+    school = get_object_or_404(Establishment.objects.select_related("local_authority"), urn=urn)
+    if not permissions.can_answer_partnership_survey(request.user, school):
+        raise Http404("No such school for you.")
+    policy = _policy()
+    year = _year(request, policy)
+    others = [
+        s
+        for s in Establishment.objects.filter(local_authority=school.local_authority)
+        .exclude(pk=school.pk)
+        .order_by("name")
+        if s.is_open
+    ]
+    answer = service.latest_answer(school, year)
+    initial: dict[str, Any] = {}
+    if answer is not None:
+        initial = {
+            "wants_partnership": "yes" if answer.wants_partnership else "no",
+            "wanted_type": answer.wanted_type,
+            "associate_only": answer.associate_only,
+            "existing_partners": answer.existing_partners,
+            "wished_partners": answer.wished_partners,
+            "declines_joint_governance": answer.declines_joint_governance,
+            "declines_secondary_lead": answer.declines_secondary_lead,
+        }
+    form = SurveyForm(request.POST or None, schools=others, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _attempt(
+            form,
+            lambda: service.survey_answer(
+                establishment=school,
+                start_year=year,
+                by=_user(request),
+                wants_partnership=data["wants_partnership"],
+                wanted_type=data["wanted_type"],
+                associate_only=data["associate_only"],
+                existing_partners=data["existing_partners"],
+                wished_partners=data["wished_partners"],
+                declines_joint_governance=data["declines_joint_governance"],
+                declines_secondary_lead=data["declines_secondary_lead"],
+            ),
+        ):
+            messages.success(request, f"Thank you: {school.name}'s answer for {year} is recorded.")
+            return redirect(reverse("partnerships:survey", kwargs={"urn": urn}) + f"?year={year}")
+    return render(
+        request,
+        "support/partnerships/survey.html",
+        {"school": school, "year": year, "form": form, "answer": answer},
+    )
