@@ -194,6 +194,7 @@ def review_group_pack_pdf(meeting: ReviewGroupMeeting, *, compress: bool = True)
             "Last review",
             "Review due",
             "RAG at last review",
+            "Commissioned support",
             "Warning notice",
         ],
         [
@@ -210,11 +211,14 @@ def review_group_pack_pdf(meeting: ReviewGroupMeeting, *, compress: bool = True)
                 if s.get("review_due")
                 else "",
                 _rag(s.get("rag")),
+                f"{s['commissioned_hours']} h, {_money(s.get('commissioned_cost'))}"
+                if s.get("commissioned_hours") is not None
+                else "",
                 f"Issued {_date(s['warning_notice'])}" if s.get("warning_notice") else "",
             ]
             for s in schools
         ],
-        [22, 9, 14, 16, 14, 30, 7, 11, 13, 15, 12],
+        [20, 8, 13, 15, 13, 26, 7, 10, 12, 14, 13, 12],
     )
     flagged = [s for s in schools if s.get("warning_notice_proposed") or s.get("removal_blocked")]
     if flagged:
@@ -325,6 +329,8 @@ def board_summary_pdf(summary: dict[str, Any], *, compress: bool = True) -> byte
             ["Removed in the term", str(summary.get("removed_in_term", 0))],
             ["Support brokered in current plans: hours", _hours(summary.get("support_hours"))],
             ["Support brokered in current plans: cost", _money(summary.get("support_cost"))],
+            ["Support commissioned while causing concern: hours", _hours(summary.get("commissioned_hours"))],
+            ["Support commissioned while causing concern: cost", _money(summary.get("commissioned_cost"))],
         ],
         [70, 20],
     )
@@ -339,8 +345,10 @@ def board_summary_pdf(summary: dict[str, Any], *, compress: bool = True) -> byte
             "Months",
             "Status",
             "RAG at latest review",
-            "Support hours",
-            "Support cost",
+            "Plan support hours",
+            "Plan support cost",
+            "Commissioned hours",
+            "Commissioned cost",
             "Powers used",
         ],
         [
@@ -355,15 +363,18 @@ def board_summary_pdf(summary: dict[str, Any], *, compress: bool = True) -> byte
                 (_rag(r.get("rag")) + f" ({_date(r['last_review'])})") if r.get("last_review") else "No review yet",
                 _hours(r.get("support_hours")),
                 _money(r.get("support_cost")),
+                _hours(r.get("commissioned_hours")),
+                _money(r.get("commissioned_cost")),
                 "; ".join(str(p) for p in r.get("powers", [])) or "None",
             ]
             for r in rows
         ],
-        [28, 9, 14, 12, 8, 22, 20, 9, 11, 30],
+        [24, 8, 13, 11, 7, 19, 18, 8, 10, 9, 10, 26],
     )
     out.para(
         "RAG: milestones rated red (not on track), amber (partly on track) and green (on track or met) at the "
-        "latest review of the action plan. Support is what the current plan brokers.",
+        "latest review of the action plan. Plan support is what the current plan brokers; commissioned support is "
+        "what was commissioned for the school (headway.support) while it was causing concern.",
         "I",
         8,
     )

@@ -68,6 +68,21 @@ def support_totals(concern: SchoolCausingConcern) -> tuple[Decimal, Decimal]:
     return totals["hours"] or Decimal(0), totals["cost"] or Decimal(0)
 
 
+def support_commissioned(concern: SchoolCausingConcern) -> tuple[Decimal, Decimal]:
+    """Hours and cost of the support commissioned for the school (headway.support) while it has been causing
+    concern: commissions starting on or after designation (and before removal), cancelled ones left out."""
+    from headway.support.models import Commission
+    from headway.support.selectors import hours_for
+
+    commissions = Commission.objects.filter(
+        establishment=concern.establishment, starts_on__gte=concern.designated_on
+    ).exclude(status=Commission.Status.CANCELLED)
+    if concern.removed_on is not None:
+        commissions = commissions.filter(starts_on__lte=concern.removed_on)
+    totals = commissions.aggregate(days=Sum("days"), cost=Sum("cost"))
+    return hours_for(totals["days"] or Decimal(0)), totals["cost"] or Decimal(0)
+
+
 def concerns_list(local_authority: LocalAuthority) -> list[dict[str, Any]]:
     """What ``headway concerns list --json`` prints for each school on the register."""
     rows: list[dict[str, Any]] = []
@@ -198,6 +213,7 @@ def agenda_for(meeting: ReviewGroupMeeting, policy: ConcernPolicy) -> dict[str, 
         plan = current_plan(concern)
         due = rules.plan_review_due(concern, policy)
         notice = open_warning_notice(concern)
+        commissioned = support_commissioned(concern)
         schools.append(
             {
                 "urn": concern.establishment.urn,
@@ -215,6 +231,8 @@ def agenda_for(meeting: ReviewGroupMeeting, policy: ConcernPolicy) -> dict[str, 
                 "review_due": due.isoformat() if due else None,
                 "review_overdue": bool(due and due < meeting.held_on),
                 "rag": rag_counts(review),
+                "commissioned_hours": f"{commissioned[0]:.1f}",
+                "commissioned_cost": f"{commissioned[1]:.2f}",
                 "warning_notice": notice.issued_on.isoformat() if notice else None,
                 "warning_notice_proposed": [
                     r.rule.label for r in rules.warning_notice_reasons(concern, policy, meeting.held_on)
@@ -266,11 +284,16 @@ def board_summary(local_authority: LocalAuthority, *, term_start: dt.date, term_
     rows: list[dict[str, Any]] = []
     total_hours = Decimal(0)
     total_cost = Decimal(0)
+    commissioned_hours = Decimal(0)
+    commissioned_cost = Decimal(0)
     for concern in concerns:
         review = latest_review(concern)
         hours, cost = support_totals(concern)
         total_hours += hours
         total_cost += cost
+        c_hours, c_cost = support_commissioned(concern)
+        commissioned_hours += c_hours
+        commissioned_cost += c_cost
         end = concern.removed_on if concern.removed_on and concern.removed_on <= term_end else term_end
         rows.append(
             {
@@ -285,6 +308,8 @@ def board_summary(local_authority: LocalAuthority, *, term_start: dt.date, term_
                 "last_review": review.reviewed_on if review else None,
                 "support_hours": hours,
                 "support_cost": cost,
+                "commissioned_hours": c_hours,
+                "commissioned_cost": c_cost,
                 "powers": [p.power_label for p in concern.powers.all()],
             }
         )
@@ -297,4 +322,6 @@ def board_summary(local_authority: LocalAuthority, *, term_start: dt.date, term_
         "removed_in_term": sum(1 for c in concerns if c.removed_on and term_start <= c.removed_on <= term_end),
         "support_hours": total_hours,
         "support_cost": total_cost,
+        "commissioned_hours": commissioned_hours,
+        "commissioned_cost": commissioned_cost,
     }

@@ -39,8 +39,11 @@ def school_detail(request: HttpRequest, urn: int) -> HttpResponse:
         establishment, today=timezone.localdate(), visible=permissions.establishments_visible_to(request.user)
     )
     performance = school_performance_section(establishment)
-    return render(
-        request,
-        "schools/school_detail.html",
-        {"profile": profile, "school": establishment, "performance": performance},
-    )
+    context = {"profile": profile, "school": establishment, "performance": performance}
+    if permissions.can_manage_support(request.user, establishment.local_authority):
+        from headway.concerns.services import open_concern
+        from headway.support.selectors import support_for_school
+
+        context["support"] = support_for_school(establishment)
+        context["open_concern"] = open_concern(establishment)
+    return render(request, "schools/school_detail.html", context)

@@ -90,6 +90,25 @@ class Command(BaseCommand):
         self._caseload()
         self._categorisation_round()
         self._concerns()
+        self._support()
+
+    def _support(self) -> None:
+        """Demo providers, a traded service and a commission; the partnership survey answered by generated
+        preferences for 2026 (once), so that an officer can propose partnerships."""
+        from headway.support.demo import demo_support_load
+        from headway.support.models import PartnershipPreference
+        from headway.support.partnership_policy import partnership_policy_named
+        from headway.support.partnerships import generate_preferences
+
+        hampshire = LocalAuthority.objects.get(code="850")
+        done = demo_support_load(local_authority=hampshire, by=User.objects.get(username="admin"))
+        if done:
+            self.stdout.write("Support (demo): " + ", ".join(done))
+        if not PartnershipPreference.objects.filter(establishment__local_authority=hampshire).exists():
+            answers = generate_preferences(
+                local_authority=hampshire, start_year=2026, policy=partnership_policy_named("partnerships-2026")
+            )
+            self.stdout.write(f"Partnership survey (generated answers for the demo): {answers} schools")
 
     def _concerns(self) -> None:
         """A demo review group that designates the schools the round flags (once)."""
