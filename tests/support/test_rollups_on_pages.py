@@ -68,3 +68,17 @@ def test_commissioned_support_rolls_up_into_the_agenda_and_the_board_summary() -
     page = client_for(world.officer).get("/concerns/board/?term=autumn-2025").content.decode()
     assert "13.0, £800.00" in page
     assert school(world.school.urn).name in page
+
+
+def test_each_milestone_of_the_current_plan_links_to_find_support_for_la_staff_only() -> None:
+    from tests.support import plan_with_milestones
+
+    world = make_world()
+    plan = plan_with_milestones(world, ["Writing at the expected standard"])
+    milestone = plan.milestones.get()
+    link = f"/support/schools/{world.school.urn}/find/?milestone={milestone.pk}"
+    assert link in client_for(world.officer).get(f"/concerns/schools/{world.school.urn}/plan/").content.decode()
+    head_view = client_for(world.head).get(f"/concerns/schools/{world.school.urn}/plan/")
+    assert head_view.status_code == 200
+    assert link not in head_view.content.decode()
+    assert client_for(world.officer).get(link).status_code == 200
