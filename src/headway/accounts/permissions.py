@@ -225,15 +225,11 @@ def can_see_concerns(user: AnyUser) -> bool:
     )
 
 
-def concerns_authority_for(user: AnyUser, la_code: str = "") -> LocalAuthority:
-    """The authority whose register and review-group meetings are asked for: LA staff see their own, and
-    superusers choose by code (default the first). Everyone else gets 403; an authority that is not the
-    user's gets 404, so the page does not confirm what another authority has."""
+def _authority_chosen(active: User, la_code: str) -> LocalAuthority:
+    """The user's own authority, or (superusers) the one whose code is given, default the first; 404 for an
+    authority that is not visible to the user."""
     from headway.schools.models import LocalAuthority
 
-    active = _active(user)
-    if active is None or not can_see_concerns(active):
-        raise PermissionDenied
     visible = local_authorities_visible_to(active)
     if la_code:
         authority = visible.filter(code=la_code).first()
@@ -244,6 +240,17 @@ def concerns_authority_for(user: AnyUser, la_code: str = "") -> LocalAuthority:
     if authority is None:
         raise Http404("No local authority with that code is visible to you.")
     return authority
+
+
+def concerns_authority_for(user: AnyUser, la_code: str = "") -> LocalAuthority:
+    """The authority whose register and review-group meetings are asked for: LA staff see their own, and
+    superusers choose by code (default the first). Everyone else gets 403; an authority that is not the
+    user's gets 404, so the page does not confirm what another authority has."""
+
+    active = _active(user)
+    if active is None or not can_see_concerns(active):
+        raise PermissionDenied
+    return _authority_chosen(active, la_code)
 
 
 def concern_school_for(user: AnyUser, urn: int) -> Establishment:
@@ -271,23 +278,13 @@ def can_see_concern_letter(user: AnyUser, establishment: Establishment) -> bool:
 def board_summary_authority_for(user: AnyUser, la_code: str = "") -> LocalAuthority:
     """The termly board summary: LA staff and board members of the authority, and superusers (who choose by
     code). School users get 403; another authority's code gets 404."""
-    from headway.schools.models import LocalAuthority
 
     active = _active(user)
     if active is None or not (
         active.is_superuser or (active.role in AUTHORITY_WIDE_ROLES and active.local_authority_id is not None)
     ):
         raise PermissionDenied
-    visible = local_authorities_visible_to(active)
-    if la_code:
-        authority = visible.filter(code=la_code).first()
-    elif active.is_superuser:
-        authority = LocalAuthority.objects.order_by("name", "code").first()
-    else:
-        authority = visible.first()
-    if authority is None:
-        raise Http404("No local authority with that code is visible to you.")
-    return authority
+    return _authority_chosen(active, la_code)
 
 
 # Support and partnerships ----------------------------------------------------------------------------------------

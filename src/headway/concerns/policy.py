@@ -59,17 +59,6 @@ ELIGIBILITY_KEYS = ("warning_notice_not_complied", "special_measures", "serious_
 
 
 class _ConcernLoader(_Loader):
-    def need(self, node: yaml.Node, entries: dict[str, yaml.Node], key: str, what: str) -> yaml.Node:
-        if key not in entries:
-            raise self.fail(node, f"{what} needs '{key}'")
-        return entries[key]
-
-    def whole(self, node: yaml.Node, minimum: int = 0) -> int:
-        value = self.value(node)
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            raise self.fail(node, f"expected a whole number, {minimum} or more, not {value!r}")
-        return value
-
     def grades(self, node: yaml.Node, low: int, high: int) -> tuple[int, ...]:
         value = self.value(node)
         if (
@@ -100,16 +89,7 @@ class _ConcernLoader(_Loader):
         return tuple(str(code) for code in value)
 
     def load_concern_policy(self) -> ConcernPolicy:
-        try:
-            root = yaml.compose(self.path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise PolicyError(f"{self.path}:1: cannot read the policy: {exc}") from exc
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else 1
-            raise PolicyError(f"{self.path}:{line}: not valid YAML: {exc}") from exc
-        if root is None:
-            raise PolicyError(f"{self.path}:1: the policy is empty")
+        root = self.root()
         top = self.mapping(root, "a policy")
         what = "the policy"
         removal = self.mapping(self.need(root, top, "removal", what), "'removal'")

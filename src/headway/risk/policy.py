@@ -103,6 +103,31 @@ class _Loader:
     def value(self, node: yaml.Node) -> Any:
         return yaml.safe_load(yaml.serialize(node))
 
+    def root(self) -> yaml.Node:
+        """The file's YAML, composed with line numbers; unreadable, invalid or empty files are a PolicyError."""
+        try:
+            root = yaml.compose(self.path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise PolicyError(f"{self.path}:1: cannot read the policy: {exc}") from exc
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else 1
+            raise PolicyError(f"{self.path}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+        if root is None:
+            raise PolicyError(f"{self.path}:1: the policy is empty")
+        return root
+
+    def need(self, node: yaml.Node, entries: dict[str, yaml.Node], key: str, what: str) -> yaml.Node:
+        if key not in entries:
+            raise self.fail(node, f"{what} needs '{key}'")
+        return entries[key]
+
+    def whole(self, node: yaml.Node, minimum: int = 0) -> int:
+        value = self.value(node)
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            raise self.fail(node, f"expected a whole number, {minimum} or more, not {value!r}")
+        return value
+
     def condition(self, node: yaml.Node, names: set[str]) -> Condition:
         entries = self.mapping(node, "a condition")
         if "all" in entries or "any" in entries:
@@ -130,14 +155,7 @@ class _Loader:
         return {"evidence": name, operator: operand}
 
     def load(self) -> Policy:
-        try:
-            root = yaml.compose(self.path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else 1
-            raise PolicyError(f"{self.path}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
-        if root is None:
-            raise PolicyError(f"{self.path}:1: the policy is empty")
+        root = self.root()
         top = self.mapping(root, "a policy")
         for key in ("name", "title", "version", "effective_from", "categories", "default"):
             if key not in top:

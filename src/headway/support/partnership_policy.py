@@ -72,17 +72,6 @@ class PartnershipPolicy:
 
 
 class _PartnershipLoader(_Loader):
-    def need(self, node: yaml.Node, entries: dict[str, yaml.Node], key: str, what: str) -> yaml.Node:
-        if key not in entries:
-            raise self.fail(node, f"{what} needs '{key}'")
-        return entries[key]
-
-    def whole(self, node: yaml.Node, minimum: int = 0) -> int:
-        value = self.value(node)
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            raise self.fail(node, f"expected a whole number, {minimum} or more, not {value!r}")
-        return value
-
     def text(self, node: yaml.Node) -> str:
         value = self.value(node)
         if not isinstance(value, str) or not value.strip():
@@ -114,16 +103,7 @@ class _PartnershipLoader(_Loader):
         return share
 
     def load_partnership_policy(self) -> PartnershipPolicy:
-        try:
-            root = yaml.compose(self.path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise PolicyError(f"{self.path}:1: cannot read the policy: {exc}") from exc
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else 1
-            raise PolicyError(f"{self.path}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
-        if root is None:
-            raise PolicyError(f"{self.path}:1: the policy is empty")
+        root = self.root()
         top = self.mapping(root, "a policy")
         what = "the policy"
         effective_node = self.need(root, top, "effective_from", what)
