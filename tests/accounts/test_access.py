@@ -116,3 +116,16 @@ def test_not_found_and_forbidden_pages_explain_themselves(hampshire_sample: Impo
     forbidden = client.get("/imports/")
     assert forbidden.status_code == 403
     assert b"You cannot do this" in forbidden.content
+
+
+@pytest.mark.django_db
+def test_la_wide_pages_open_on_the_users_own_authority_even_for_a_superuser() -> None:
+    barnet = LocalAuthorityFactory(code="302", name="Barnet")
+    hampshire = LocalAuthorityFactory(code="850", name="Hampshire")
+    admin = UserFactory(username="admin.hampshire", role=Role.LA_ADMIN, local_authority=hampshire, is_superuser=True)
+    assert permissions.concerns_authority_for(admin) == hampshire  # not Barnet, the first by name
+    assert permissions.concerns_authority_for(admin, "302") == barnet  # a superuser may choose another
+    roaming = UserFactory(username="superuser", role=Role.LA_ADMIN, is_superuser=True)
+    assert permissions.concerns_authority_for(roaming) == barnet
+    officer = UserFactory(username="officer.hampshire", role=Role.LA_OFFICER, local_authority=hampshire)
+    assert permissions.support_authority_for(officer) == hampshire

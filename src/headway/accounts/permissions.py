@@ -226,13 +226,15 @@ def can_see_concerns(user: AnyUser) -> bool:
 
 
 def _authority_chosen(active: User, la_code: str) -> LocalAuthority:
-    """The user's own authority, or (superusers) the one whose code is given, default the first; 404 for an
-    authority that is not visible to the user."""
+    """The authority whose code is given if the user may see it, else the user's own authority (a superuser
+    without one: the first by name); 404 for an authority that is not visible to the user."""
     from headway.schools.models import LocalAuthority
 
     visible = local_authorities_visible_to(active)
     if la_code:
         authority = visible.filter(code=la_code).first()
+    elif active.local_authority_id is not None:
+        authority = visible.filter(pk=active.local_authority_id).first()
     elif active.is_superuser:
         authority = LocalAuthority.objects.order_by("name", "code").first()
     else:
