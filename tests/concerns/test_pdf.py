@@ -142,7 +142,7 @@ def test_the_pack_for_a_prepared_meeting(world: World) -> None:
         "Anstey Junior School",  # new trigger since the last meeting, and in the categories table
         "KS2 outcomes fell two years running",
         "Category B",
-        "0.42",
+        "42.0%",
         "Keep as causing concern",
         "Phonics improving; governance review still to come.",
         "Sam Service (chair), Olu Lead",

@@ -15,6 +15,7 @@ from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
 from headway.concerns.models import DecisionKind, ReviewGroupMeeting
+from headway.concerns.selectors import risk_label
 
 # The PDF core fonts are Latin-1; these are the usual characters people type that it lacks (the pound sign is
 # Latin-1 and prints as it is).
@@ -241,7 +242,7 @@ def review_group_pack_pdf(meeting: ReviewGroupMeeting, *, compress: bool = True)
                 str(s.get("name", "")),
                 str(s.get("urn", "")),
                 str(s.get("category", "")),
-                f"{s['risk']:.2f}" if isinstance(s.get("risk"), int | float) else "",
+                risk_label(s.get("risk")),
                 "; ".join(str(t) for t in s.get("triggers", []) if t),
                 _date(s.get("round")),
             ]
@@ -260,7 +261,7 @@ def review_group_pack_pdf(meeting: ReviewGroupMeeting, *, compress: bool = True)
                 str(c.get("urn", "")),
                 f"{c.get('category', '')}: {c.get('category_label', '')}",
                 "Yes" if c.get("causing_concern") else "No",
-                f"{c['risk']:.2f}" if isinstance(c.get("risk"), int | float) else "",
+                risk_label(c.get("risk")),
                 "Yes" if c.get("on_register") else "No",
             ]
             for c in categories

@@ -25,6 +25,13 @@ from headway.concerns.policy import ConcernPolicy
 from headway.schools.models import Establishment, LocalAuthority
 
 
+def risk_label(risk: Any) -> str:
+    """The predicted probability that the next inspection is below good, as a percentage ("12.3%")."""
+    if isinstance(risk, bool) or not isinstance(risk, int | float):
+        return "-"
+    return f"{risk * 100:.1f}%"
+
+
 def register(local_authority: LocalAuthority, *, include_removed: bool = False) -> QuerySet[SchoolCausingConcern]:
     concerns = SchoolCausingConcern.objects.filter(establishment__local_authority=local_authority).select_related(
         "establishment", "lead_officer"
