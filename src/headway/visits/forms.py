@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -75,3 +76,86 @@ class CalendarForm(forms.Form):
                 self.add_error(f"starts_on_{half_term.number}", f"{half_term.name} must start after the last one ends")
             previous = ends
         return data
+
+
+class CircumstanceForm(forms.Form):
+    """Record a circumstance that brings extra visits; ``kinds`` are the entitlement policy's (kind -> label)."""
+
+    kind = forms.ChoiceField(label="Circumstance", error_messages={"required": "Choose the circumstance"})
+    starts_on = forms.DateField(
+        label="Starts on",
+        input_formats=DATE_FORMATS,
+        help_text=DATE_HINT,
+        error_messages={"required": "Enter the date the circumstance starts", "invalid": "Enter a real date"},
+    )
+    ends_on = forms.DateField(
+        label="Ends on",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="Leave it empty while it lasts.",
+        error_messages={"invalid": "Enter a real date"},
+    )
+    note = forms.CharField(
+        label="What happened",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what happened"},
+    )
+
+    def __init__(self, *args: Any, kinds: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice = self.fields["kind"]
+        assert isinstance(choice, forms.ChoiceField)
+        choice.choices = [("", "Choose a circumstance"), *kinds.items()]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The end date must be the same as or after the start date")
+        return data
+
+
+class CircumstanceEndForm(forms.Form):
+    ends_on = forms.DateField(
+        label="Ended on",
+        input_formats=DATE_FORMATS,
+        help_text=DATE_HINT,
+        error_messages={"required": "Enter the date the circumstance ended", "invalid": "Enter a real date"},
+    )
+    reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OfficerCapacityForm(forms.Form):
+    """An officer's available days for visits in a half-term."""
+
+    officer = forms.ChoiceField(label="Officer", error_messages={"required": "Choose the officer"})
+    half_term = forms.ChoiceField(label="Half-term", error_messages={"required": "Choose the half-term"})
+    available_days = forms.DecimalField(
+        label="Days available for visits",
+        min_value=0,
+        max_value=99,
+        max_digits=3,
+        decimal_places=1,
+        help_text="In days; half days as 0.5.",
+        error_messages={
+            "required": "Enter the days available",
+            "invalid": "Enter the days as a number, like 8 or 7.5",
+            "min_value": "The days available cannot be less than 0",
+            "max_value": "The days available must be 99 or fewer",
+            "max_digits": "Enter the days as a number, like 8 or 7.5",
+            "max_decimal_places": "Enter whole or half days, like 8 or 7.5",
+        },
+    )
+
+    def __init__(self, *args: Any, officers: list[tuple[str, str]], half_terms: list[HalfTerm], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        officer, half_term = self.fields["officer"], self.fields["half_term"]
+        assert isinstance(officer, forms.ChoiceField) and isinstance(half_term, forms.ChoiceField)
+        officer.choices = [("", "Choose an officer"), *officers]
+        half_term.choices = [("", "Choose a half-term"), *((str(h.number), h.name) for h in half_terms)]
+
+    def clean_available_days(self) -> Decimal:
+        days: Decimal = self.cleaned_data["available_days"]
+        if days * 2 != int(days * 2):
+            raise forms.ValidationError("Enter whole or half days, like 8 or 7.5")
+        return days

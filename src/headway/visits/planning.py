@@ -11,9 +11,10 @@ How visits are spread (all on working days, see ``calendar.working_days``):
 - extra visits for a circumstance: one a half-term from the half-term the circumstance starts in (several in
   the last half-term if the year runs out), a quarter of the way into the half-term's remaining days.
 
-A rebuild keeps every visit already done or cancelled, moved or added by hand, and generated visits in the
-past; it replaces only generated planned visits from today on. Each kept generated visit stands for the plan's
-nearest slot of the same purpose, so the rebuild adds only the slots still missing from today on.
+A rebuild keeps every visit already done or cancelled, moved or added by hand, generated visits in the
+past, and visits with a note of visit or the school's self-evaluation; it replaces only the other generated
+planned visits from today on. Each kept generated visit stands for the plan's nearest slot of the same
+purpose, so the rebuild adds only the slots still missing from today on.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 
 from headway.accounts import audit
-from headway.accounts.models import User
+from headway.accounts.models import Role, User
 from headway.risk.evidence import gather_evidence
 from headway.risk.models import CategoryDecision
 from headway.risk.policy import PolicyError
@@ -45,10 +47,19 @@ from headway.visits.entitlements import (
     HALF_TERMLY,
     Entitlement,
     EntitlementPolicy,
+    ExtraVisit,
     entitlements_named,
     visit_entitlement,
 )
-from headway.visits.models import AcademicYear, Circumstance, HalfTerm, Visit
+from headway.visits.models import (
+    AcademicYear,
+    Circumstance,
+    HalfTerm,
+    NoteOfVisit,
+    OfficerCapacity,
+    SelfEvaluation,
+    Visit,
+)
 
 UNASSIGNED = "unassigned"
 
@@ -224,10 +235,17 @@ def _school_plan(
     officer = current_link_officer(establishment)
     plan = SchoolPlan(establishment=establishment, category=decision.category, officer=officer, entitlement=entitlement)
     existing = list(Visit.objects.filter(establishment=establishment, academic_year=academic_year))
+    written = set(NoteOfVisit.objects.filter(visit__in=existing).values_list("visit_id", flat=True)) | set(
+        SelfEvaluation.objects.filter(visit__in=existing).values_list("visit_id", flat=True)
+    )
     replace = [
         v
         for v in existing
-        if v.generated and not v.moved_by_hand and v.status == Visit.Status.PLANNED and v.planned_on >= today
+        if v.generated
+        and not v.moved_by_hand
+        and v.status == Visit.Status.PLANNED
+        and v.planned_on >= today
+        and v.pk not in written
     ]
     kept = [v for v in existing if v not in replace]
     plan.removed, plan.kept = len(replace), len(kept)
@@ -422,6 +440,41 @@ def visit_mark_done(*, visit: Visit, by: User) -> Visit:
     return visit
 
 
+def entitlement_policy_for(establishment: Establishment) -> EntitlementPolicy | None:
+    """The visit entitlements that apply to the school: those of the policy its confirmed category was
+    decided under, else of its authority's latest categorisation round; None when neither has any."""
+    from headway.risk.models import CategorisationRound
+
+    names: list[str] = []
+    decision = current_decision(establishment)
+    if decision is not None:
+        names.append(decision.proposal.round.policy_name)
+    latest = (
+        CategorisationRound.objects.filter(local_authority_id=establishment.local_authority_id)
+        .order_by("-opened_at", "-id")
+        .values_list("policy_name", flat=True)
+        .first()
+    )
+    if latest is not None:
+        names.append(latest)
+    for name in dict.fromkeys(names):
+        try:
+            return entitlements_named(name)
+        except PolicyError:
+            continue
+    return None
+
+
+def circumstance_kinds(establishment: Establishment) -> dict[str, ExtraVisit]:
+    """kind -> the extra visits it brings, as the school's entitlement policy names them ({} when none)."""
+    policy = entitlement_policy_for(establishment)
+    return dict(policy.extra_visits) if policy is not None else {}
+
+
+def _circumstance_state(circumstance: Circumstance) -> dict[str, Any]:
+    return {"kind": circumstance.kind, "starts_on": circumstance.starts_on, "ends_on": circumstance.ends_on}
+
+
 def circumstance_record(
     *,
     establishment: Establishment,
@@ -431,16 +484,114 @@ def circumstance_record(
     ends_on: dt.date | None = None,
     note: str = "",
 ) -> Circumstance:
-    """Record a circumstance that brings extra visits (it counts at the plan's next rebuild). Audited."""
+    """Record a circumstance that brings extra visits (it counts at the plan's next build, see
+    ``school_plan_rebuild``). The kind must be one the school's entitlement policy names, and it cannot end
+    before it starts. Audited."""
+    kinds = circumstance_kinds(establishment)
+    if not kinds:
+        raise ValueError(
+            f"No visit entitlements apply to {establishment.name}: its authority has no categorisation round "
+            "under a policy with extra visits."
+        )
+    if kind not in kinds:
+        raise ValueError(f"{kind!r} is not a circumstance of the entitlement policy; choose one of {', '.join(kinds)}.")
+    if ends_on is not None and ends_on < starts_on:
+        raise ValueError("The circumstance cannot end before it starts.")
     with transaction.atomic():
         circumstance = Circumstance.objects.create(
-            establishment=establishment, kind=kind, starts_on=starts_on, ends_on=ends_on, recorded_by=by, note=note
+            establishment=establishment,
+            kind=kind,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            recorded_by=by,
+            note=note.strip(),
         )
         audit.record(
             actor=by,
             verb="circumstance.recorded",
             target=establishment,
-            after={"kind": kind, "starts_on": starts_on, "ends_on": ends_on},
-            reason=note,
+            after={"circumstance": circumstance.pk, **_circumstance_state(circumstance)},
+            reason=note.strip(),
         )
     return circumstance
+
+
+def circumstance_end(*, circumstance: Circumstance, ends_on: dt.date, by: User, reason: str = "") -> Circumstance:
+    """Record the day a circumstance ended (it then adds no visits to the years after). Audited."""
+    if circumstance.ends_on is not None:
+        raise ValueError(f"The circumstance already ended on {circumstance.ends_on:%-d %B %Y}.")
+    if ends_on < circumstance.starts_on:
+        raise ValueError("The circumstance cannot end before it starts.")
+    with transaction.atomic():
+        before = _circumstance_state(circumstance)
+        circumstance.ends_on = ends_on
+        circumstance.save(update_fields=["ends_on"])
+        audit.record(
+            actor=by,
+            verb="circumstance.ended",
+            target=circumstance.establishment,
+            before={"circumstance": circumstance.pk, **before},
+            after={"circumstance": circumstance.pk, **_circumstance_state(circumstance)},
+            reason=reason.strip(),
+        )
+    return circumstance
+
+
+def school_plan_rebuild(
+    *, establishment: Establishment, starts_on: dt.date, ends_on: dt.date | None, today: dt.date, by: User
+) -> list[PlanResult]:
+    """Rebuild the school's plan (see ``visit_plan_build``) for each academic year from ``starts_on`` to
+    ``ends_on`` (open: on) that has not ended by ``today`` and in which the school already has visits, so a
+    circumstance recorded or ended counts at once. A year with no plan for the school yet is left for the
+    authority's next build. Audited."""
+    years = (
+        AcademicYear.objects.filter(
+            local_authority_id=establishment.local_authority_id, visits__establishment=establishment
+        )
+        .distinct()
+        .order_by("start_year")
+    )
+    results = []
+    for year in years:
+        year_starts, year_ends = dt.date(year.start_year, 9, 1), dt.date(year.start_year + 1, 8, 31)
+        if year_ends < today or year_ends < starts_on or (ends_on is not None and ends_on < year_starts):
+            continue
+        results.append(
+            visit_plan_build(
+                local_authority=establishment.local_authority,
+                start_year=year.start_year,
+                today=today,
+                by=by,
+                establishments=[establishment],
+            )
+        )
+    return results
+
+
+def officer_capacity_set(*, officer: User, half_term: HalfTerm, available_days: Decimal, by: User) -> OfficerCapacity:
+    """Set the days an officer has for visits in a half-term (0 to the half-term's working days). Audited
+    with the days before and after; setting the same days again changes nothing."""
+    local_authority_id = half_term.academic_year.local_authority_id
+    if officer.local_authority_id != local_authority_id or officer.role not in {Role.LA_OFFICER, Role.LA_ADMIN}:
+        raise ValueError(f"{officer.get_username()} is not an officer of the authority.")
+    available_days = available_days.quantize(Decimal("0.1"))
+    most = len(working_days(half_term, holidays=bank_holidays(half_term.academic_year.start_year)))
+    if available_days < 0 or available_days > most:
+        raise ValueError(f"Available days in {half_term.name} must be between 0 and {most} (its working days).")
+    with transaction.atomic():
+        existing = OfficerCapacity.objects.select_for_update().filter(officer=officer, half_term=half_term).first()
+        before = existing.available_days if existing is not None else None
+        if before == available_days:
+            assert existing is not None
+            return existing
+        capacity, _ = OfficerCapacity.objects.update_or_create(
+            officer=officer, half_term=half_term, defaults={"available_days": available_days}
+        )
+        audit.record(
+            actor=by,
+            verb="officer_capacity.set",
+            target=capacity,
+            before={"available_days": before},
+            after={"available_days": available_days},
+        )
+    return capacity

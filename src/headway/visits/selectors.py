@@ -6,14 +6,23 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from headway.accounts import permissions
 from headway.accounts.models import User
 from headway.risk.models import CategoryDecision
 from headway.risk.selectors import current_decision
 from headway.schools.models import Establishment, LinkOfficerAssignment, LocalAuthority
 from headway.schools.selectors import caseload
-from headway.visits.models import AcademicYear, HalfTerm, OfficerCapacity, Visit
+from headway.visits.models import (
+    AcademicYear,
+    Circumstance,
+    HalfTerm,
+    NoteOfVisit,
+    OfficerCapacity,
+    SelfEvaluation,
+    Visit,
+)
 
 
 def academic_year_of(day: dt.date) -> int:
@@ -34,6 +43,54 @@ def is_overdue(visit: Visit, today: dt.date) -> bool:
 
 
 @dataclass
+class VisitLinks:
+    """What a user may follow from a visit: its note (``note_action`` "see" the latest version they may read,
+    "write" a first one, or "") and the school's self-evaluation (``evaluation_action`` "see", "complete",
+    "none_yet" for staff when the school has not sent one, or "")."""
+
+    visit: Visit
+    note: NoteOfVisit | None = None
+    note_action: str = ""
+    evaluation_action: str = ""
+
+
+def visit_links(user: User, visits: list[Visit]) -> list[VisitLinks]:
+    """The note and self-evaluation links of each visit, only those the user may follow: LA staff see the
+    self-evaluation of any visit; the school's users complete or see it while the visit is planned."""
+    notes: dict[int, list[NoteOfVisit]] = {}
+    for note in NoteOfVisit.objects.filter(visit__in=visits).select_related("visit__establishment"):
+        notes.setdefault(note.visit_id, []).append(note)
+    evaluated = set(SelfEvaluation.objects.filter(visit__in=visits).values_list("visit_id", flat=True))
+    rows = []
+    for visit in visits:
+        row = VisitLinks(visit=visit)
+        versions = sorted(notes.get(visit.pk, []), key=lambda n: n.version, reverse=True)
+        row.note = next((n for n in versions if permissions.can_view_note(user, n)), None)
+        if row.note is not None:
+            row.note_action = "see"
+        elif not versions and visit.status != Visit.Status.CANCELLED and permissions.can_write_note(user, visit):
+            row.note_action = "write"
+        if permissions.can_complete_self_evaluation(user, visit):
+            row.evaluation_action = "see" if visit.pk in evaluated else "complete"
+        elif permissions.can_write_note(user, visit) and permissions.can_view_self_evaluation(user, visit):
+            row.evaluation_action = "see" if visit.pk in evaluated else "none_yet"
+        rows.append(row)
+    return rows
+
+
+def circumstances_of(establishment: Establishment, start_year: int) -> list[Circumstance]:
+    """The circumstances recorded for the school that are current at some point in the academic year starting
+    in ``start_year`` (September to August), earliest first."""
+    first, last = dt.date(start_year, 9, 1), dt.date(start_year + 1, 8, 31)
+    return list(
+        Circumstance.objects.filter(establishment=establishment, starts_on__lte=last)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+        .select_related("recorded_by")
+        .order_by("starts_on", "pk")
+    )
+
+
+@dataclass
 class CaseloadRow:
     establishment: Establishment
     decision: CategoryDecision | None
@@ -41,11 +98,15 @@ class CaseloadRow:
     planned: int
     done: int
     overdue: int
+    last_visit: Visit | None = None
+    next_links: VisitLinks | None = None
+    last_links: VisitLinks | None = None
 
 
-def caseload_rows(officer: User, *, start_year: int, today: dt.date) -> list[CaseloadRow]:
-    """Each school the officer is link officer for: its category, next visit, and the year's visits planned
-    (not cancelled), done and overdue (still planned, date passed)."""
+def caseload_rows(officer: User, *, start_year: int, today: dt.date, viewer: User | None = None) -> list[CaseloadRow]:
+    """Each school the officer is link officer for: its category, next visit, last visit (the latest before
+    today, not cancelled), and the year's visits planned (not cancelled), done and overdue (still planned, date
+    passed). With ``viewer``, the note and self-evaluation links of the next and last visits they may follow."""
     rows = []
     for school in caseload(officer, today=today).order_by("name"):
         visits = [
@@ -54,16 +115,22 @@ def caseload_rows(officer: User, *, start_year: int, today: dt.date) -> list[Cas
             if v.status != Visit.Status.CANCELLED
         ]
         upcoming = [v for v in visits if v.status == Visit.Status.PLANNED and v.planned_on >= today]
-        rows.append(
-            CaseloadRow(
-                establishment=school,
-                decision=current_decision(school),
-                next_visit=min(upcoming, key=lambda v: v.planned_on) if upcoming else None,
-                planned=len(visits),
-                done=sum(1 for v in visits if v.status == Visit.Status.DONE),
-                overdue=sum(1 for v in visits if is_overdue(v, today)),
-            )
+        past = [v for v in visits if v.planned_on < today]
+        row = CaseloadRow(
+            establishment=school,
+            decision=current_decision(school),
+            next_visit=min(upcoming, key=lambda v: v.planned_on) if upcoming else None,
+            planned=len(visits),
+            done=sum(1 for v in visits if v.status == Visit.Status.DONE),
+            overdue=sum(1 for v in visits if is_overdue(v, today)),
+            last_visit=max(past, key=lambda v: (v.planned_on, v.pk)) if past else None,
         )
+        if viewer is not None:
+            shown = [v for v in (row.next_visit, row.last_visit) if v is not None]
+            links = {item.visit.pk: item for item in visit_links(viewer, shown)}
+            row.next_links = links.get(row.next_visit.pk) if row.next_visit else None
+            row.last_links = links.get(row.last_visit.pk) if row.last_visit else None
+        rows.append(row)
     return rows
 
 

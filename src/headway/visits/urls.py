@@ -10,6 +10,7 @@ urlpatterns = [
     path("calendar/", views.calendar_edit, name="calendar"),
     path("schools/<int:urn>/", views.school_visits, name="school_visits"),
     path("schools/<int:urn>/add/", views.visit_add, name="visit_add"),
+    path("schools/<int:urn>/circumstances/<int:pk>/end/", views.circumstance_end, name="circumstance_end"),
     path("<int:pk>/change/", views.visit_change, name="visit_change"),
     # notes: see note_views
 ]

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from headway.accounts import permissions
@@ -12,8 +13,15 @@ from headway.accounts.models import User
 from headway.risk.selectors import current_decision
 from headway.schools.models import LocalAuthority
 from headway.visits import calendar, planning, selectors
-from headway.visits.forms import CalendarForm, VisitAddForm, VisitChangeForm
-from headway.visits.models import Visit
+from headway.visits.forms import (
+    CalendarForm,
+    CircumstanceEndForm,
+    CircumstanceForm,
+    OfficerCapacityForm,
+    VisitAddForm,
+    VisitChangeForm,
+)
+from headway.visits.models import Circumstance, Visit
 
 
 def _year(request: HttpRequest) -> int:
@@ -44,7 +52,7 @@ def my_schools(request: HttpRequest) -> HttpResponse:
         {
             "officer": officer,
             "is_me": officer == user,
-            "rows": selectors.caseload_rows(officer, start_year=year, today=today),
+            "rows": selectors.caseload_rows(officer, start_year=year, today=today, viewer=user),
             "year": year,
             "year_label": f"{year}/{(year + 1) % 100:02d}",
             "not_categorised": selectors.not_categorised(authority).count(),
@@ -53,24 +61,139 @@ def my_schools(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _replanned(results: list[planning.PlanResult]) -> str:
+    """What rebuilding a school's plan did, in a sentence for the page."""
+    if not results:
+        return "The school has no visit plan for those dates yet: it counts when the year's plan is built."
+    said = []
+    for result in results:
+        if not result.schools:
+            said.append(f"The school is not categorised, so it has no visit plan for {result.academic_year}.")
+            continue
+        net = sum(plan.created - plan.removed for plan in result.schools)
+        change = (
+            f"{net} visit{'s' if net != 1 else ''} added"
+            if net > 0
+            else f"{-net} visit{'s' if net != -1 else ''} removed"
+            if net < 0
+            else "the number of visits is unchanged"
+        )
+        said.append(f"The school's visit plan for {result.academic_year} has been rebuilt: {change}.")
+    return " ".join(said)
+
+
 @login_required
 def school_visits(request: HttpRequest, urn: int) -> HttpResponse:
-    """A school's visits: LA staff of its authority change them; its own school users only read them."""
+    """A school's visits: LA staff of its authority change them and record circumstances that bring extra
+    visits (which rebuilds the school's plan); its own school users only read them."""
     establishment = permissions.establishment_for(request.user, urn)
-    can_change = permissions.can_plan_visits(request.user, establishment.local_authority)
-    if not can_change and not (isinstance(request.user, User) and request.user.role == "school_user"):
+    user = request.user
+    can_change = permissions.can_plan_visits(user, establishment.local_authority)
+    if not can_change and not (isinstance(user, User) and user.role == "school_user"):
         raise PermissionDenied
-    today = timezone.localdate()
+    if request.method == "POST" and not can_change:
+        raise PermissionDenied
+    assert isinstance(user, User)
+    today, year = timezone.localdate(), _year(request)
+    kinds = planning.circumstance_kinds(establishment) if can_change else {}
+    form = (
+        CircumstanceForm(request.POST or None, kinds={kind: extra.label for kind, extra in kinds.items()})
+        if kinds
+        else None
+    )
+    if request.method == "POST":
+        if form is None:
+            messages.error(request, "No visit entitlements apply to the school, so no circumstance can be recorded.")
+            return redirect(f"{request.path}?year={year}")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                circumstance = planning.circumstance_record(
+                    establishment=establishment,
+                    kind=data["kind"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    note=data["note"],
+                    by=user,
+                )
+            except ValueError as exc:
+                form.add_error(None, str(exc))
+            else:
+                results = planning.school_plan_rebuild(
+                    establishment=establishment,
+                    starts_on=circumstance.starts_on,
+                    ends_on=circumstance.ends_on,
+                    today=today,
+                    by=user,
+                )
+                label = kinds[circumstance.kind].label
+                messages.success(
+                    request,
+                    f"Circumstance recorded: {label} from {circumstance.starts_on:%-d %B %Y}. {_replanned(results)}",
+                )
+                return redirect(f"{request.path}?year={year}")
     visits = list(selectors.school_visits(establishment))
     return render(
         request,
         "visits/school_visits.html",
         {
             "school": establishment,
-            "visits": visits,
+            "rows": selectors.visit_links(user, visits),
             "overdue": {v.pk for v in visits if selectors.is_overdue(v, today)},
             "decision": current_decision(establishment) if can_change else None,
             "can_change": can_change,
+            "circumstances": selectors.circumstances_of(establishment, year) if can_change else [],
+            "kinds": {kind: extra.label for kind, extra in kinds.items()},
+            "form": form,
+            "year": year,
+            "year_label": f"{year}/{(year + 1) % 100:02d}",
+        },
+    )
+
+
+@login_required
+def circumstance_end(request: HttpRequest, urn: int, pk: int) -> HttpResponse:
+    """Record the day a circumstance ended; the school's plan is rebuilt."""
+    establishment = permissions.establishment_for(request.user, urn)
+    user = request.user
+    if not permissions.can_plan_visits(user, establishment.local_authority):
+        raise PermissionDenied
+    assert isinstance(user, User)
+    circumstance = get_object_or_404(Circumstance, pk=pk, establishment=establishment)
+    back = reverse("visits:school_visits", args=[urn])
+    if circumstance.ends_on is not None:
+        messages.info(request, f"The circumstance already ended on {circumstance.ends_on:%-d %B %Y}.")
+        return redirect(back)
+    label = planning.circumstance_kinds(establishment).get(circumstance.kind)
+    form = CircumstanceEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            planning.circumstance_end(
+                circumstance=circumstance,
+                ends_on=form.cleaned_data["ends_on"],
+                by=user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValueError as exc:
+            form.add_error("ends_on", str(exc))
+        else:
+            results = planning.school_plan_rebuild(
+                establishment=establishment,
+                starts_on=circumstance.starts_on,
+                ends_on=None,
+                today=timezone.localdate(),
+                by=user,
+            )
+            messages.success(request, f"Circumstance ended on {circumstance.ends_on:%-d %B %Y}. {_replanned(results)}")
+            return redirect(back)
+    return render(
+        request,
+        "visits/circumstance_end.html",
+        {
+            "school": establishment,
+            "circumstance": circumstance,
+            "label": label.label if label else circumstance.kind,
+            "form": form,
         },
     )
 
@@ -126,15 +249,36 @@ def visit_add(request: HttpRequest, urn: int) -> HttpResponse:
 
 @login_required
 def capacity(request: HttpRequest) -> HttpResponse:
-    """For the head of service: visits planned per officer per half-term against their available days."""
-    _, authority = _staff_authority(request, capacity=True)
+    """For the head of service: visits planned per officer per half-term against their available days, and
+    a form to set an officer's available days for a half-term."""
+    user, authority = _staff_authority(request, capacity=True)
     year = _year(request)
     academic_year = calendar.academic_year_ensure(authority, year)
+    officers = {o.get_username(): o for o in selectors.officers_of(authority)}
+    half_terms = list(academic_year.half_terms.order_by("number"))
+    form = OfficerCapacityForm(
+        request.POST or None,
+        officers=[(name, o.get_full_name() or name) for name, o in officers.items()],
+        half_terms=half_terms,
+        initial={"officer": request.GET.get("officer", ""), "half_term": request.GET.get("half_term", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        officer = officers[form.cleaned_data["officer"]]
+        half_term = next(h for h in half_terms if str(h.number) == form.cleaned_data["half_term"])
+        days = form.cleaned_data["available_days"]
+        try:
+            planning.officer_capacity_set(officer=officer, half_term=half_term, available_days=days, by=user)
+        except ValueError as exc:
+            form.add_error("available_days", str(exc))
+        else:
+            name = officer.get_full_name() or officer.get_username()
+            messages.success(request, f"{name} has {days.normalize():f} days for visits in {half_term.name}.")
+            return redirect(f"{request.path}?year={year}")
     half_terms, rows = selectors.capacity(academic_year)
     return render(
         request,
         "visits/capacity.html",
-        {"academic_year": academic_year, "half_terms": half_terms, "rows": rows, "year": year},
+        {"academic_year": academic_year, "half_terms": half_terms, "rows": rows, "year": year, "form": form},
     )
 
 

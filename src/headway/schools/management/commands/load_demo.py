@@ -91,6 +91,16 @@ class Command(BaseCommand):
         self._categorisation_round()
         self._concerns()
         self._support()
+        self._visits()
+
+    def _visits(self) -> None:
+        """The 2025/26 visit plan for Hampshire and a note of visit awaiting head.alton's response (once)."""
+        from headway.visits.demo import demo_visits_load
+
+        done = demo_visits_load(
+            local_authority=LocalAuthority.objects.get(code="850"), by=User.objects.get(username="admin")
+        )
+        self.stdout.write("Visits (demo): " + ", ".join(done) if done else "Visits (demo): already loaded")
 
     def _support(self) -> None:
         """Demo providers, a traded service and a commission; the partnership survey answered by generated
