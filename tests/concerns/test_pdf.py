@@ -10,8 +10,9 @@ import pytest
 
 from headway.concerns import services
 from headway.concerns.models import ActionPlan, SchoolCausingConcern
-from headway.concerns.pdf import board_summary_pdf, latin1, review_group_pack_pdf
+from headway.concerns.pdf import board_summary_pdf, review_group_pack_pdf
 from headway.concerns.selectors import board_summary
+from headway.reports.pdf_text import latin1
 from headway.risk.models import CategorisationRound, CategoryDecision, CategoryProposal
 from tests.concerns.world import World, designated, make_world, meeting
 

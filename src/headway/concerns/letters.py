@@ -27,8 +27,9 @@ from fpdf.enums import XPos, YPos
 from headway.accounts.models import User
 from headway.concerns import rules
 from headway.concerns.models import Letter, ReviewGroupDecision, SchoolCausingConcern, WarningNotice
-from headway.concerns.pdf import FooterPDF, latin1
+from headway.concerns.pdf import FooterPDF
 from headway.concerns.policy import concern_policy_named
+from headway.reports.pdf_text import latin1
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "letter_templates"
 SIGNATORY_TITLE = "Head of school improvement"

@@ -16,34 +16,9 @@ from fpdf.fonts import FontFace
 
 from headway.concerns.models import DecisionKind, ReviewGroupMeeting
 from headway.concerns.selectors import risk_label
-
-# The PDF core fonts are Latin-1; these are the usual characters people type that it lacks (the pound sign is
-# Latin-1 and prints as it is).
-_REPLACEMENTS = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2026": "...",
-        "\u2022": "-",
-        "\u00a0": " ",
-        "\u2212": "-",
-        "\u2192": "->",
-        "\u2264": "<=",
-        "\u2265": ">=",
-    }
-)
+from headway.reports.pdf_text import latin1
 
 _HEADINGS = FontFace(emphasis="BOLD", fill_color=(225, 225, 225))
-
-
-def latin1(text: str) -> str:
-    """The text as the PDF core fonts can print it: typographic quotes and dashes made plain, anything else
-    outside Latin-1 a question mark."""
-    return text.translate(_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
 
 
 class FooterPDF(FPDF):

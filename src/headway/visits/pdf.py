@@ -6,28 +6,10 @@ from django.utils import timezone
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from headway.reports.pdf_text import latin1
 from headway.visits.models import NoteOfVisit
 from headway.visits.note_templates import note_template_named
 from headway.visits.notes import judged_areas, school_response, written_sections
-
-# The PDF core fonts are Latin-1; these are the usual characters people type that it lacks.
-_REPLACEMENTS = str.maketrans(
-    {
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2026": "...",
-        "\u2022": "-",
-        "\u00a0": " ",
-    }
-)
-
-
-def _latin1(text: str) -> str:
-    return text.translate(_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")
 
 
 class _NotePDF(FPDF):
@@ -36,7 +18,7 @@ class _NotePDF(FPDF):
     def footer(self) -> None:
         self.set_y(-15)
         self.set_font("Helvetica", size=8)
-        self.cell(0, 10, _latin1(f"{self.footer_text} - page {self.page_no()} of {{nb}}"), align="C")
+        self.cell(0, 10, latin1(f"{self.footer_text} - page {self.page_no()} of {{nb}}"), align="C")
 
 
 def note_pdf(note: NoteOfVisit) -> bytes:
@@ -45,7 +27,7 @@ def note_pdf(note: NoteOfVisit) -> bytes:
     visit = note.visit
     pdf = _NotePDF(format="A4")
     pdf.footer_text = f"{visit.establishment.name} - note of visit, version {note.version}"
-    pdf.set_title(_latin1(f"Note of visit: {visit.establishment.name}, {visit.planned_on:%-d %B %Y}"))
+    pdf.set_title(latin1(f"Note of visit: {visit.establishment.name}, {visit.planned_on:%-d %B %Y}"))
     pdf.set_author("Headway")
     pdf.set_creation_date(timezone.now())
     pdf.set_auto_page_break(auto=True, margin=20)
@@ -55,11 +37,11 @@ def note_pdf(note: NoteOfVisit) -> bytes:
     def heading(text: str, size: int = 13) -> None:
         pdf.ln(2)
         pdf.set_font("Helvetica", style="B", size=size)
-        pdf.multi_cell(width, 7, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width, 7, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def para(text: str, style: str = "") -> None:
         pdf.set_font("Helvetica", style=style, size=10)
-        pdf.multi_cell(width, 5, _latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(width, 5, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     heading(f"Note of visit: {visit.establishment.name}", 16)
     para(f"URN {visit.establishment.urn}. {visit.purpose}, {visit.planned_on:%-d %B %Y}.")
