@@ -248,6 +248,27 @@ def test_removal_is_allowed_after_a_later_good_or_outstanding_inspection(grade: 
     }
 
 
+def test_removal_waits_for_the_outcome_of_an_open_warning_notice() -> None:
+    world = make_world()
+    concern = designated(world)
+    judge(world, concern, "not_engaged", True, dt.date(2025, 11, 20))
+    notice = issue(world, concern, dt.date(2025, 12, 1))
+    inspect(world.school, dt.date(2026, 5, 12), 2)  # judged good since: the removal rule itself is met
+    held = meeting(world, dt.date(2026, 6, 1))
+    with refused("warning notice whose outcome is not recorded"):
+        services.remove(
+            meeting=held,
+            concern=concern,
+            reasons="Judged good at the latest inspection.",
+            discussed_with_head_on=dt.date(2026, 5, 28),
+            by=world.head_of_service,
+        )
+    services.warning_notice_outcome(
+        notice=notice, complied=True, on=dt.date(2026, 1, 5), reason="Support secured", by=world.head_of_service
+    )
+    assert remove(world, concern, dt.date(2026, 7, 1)).kind == DecisionKind.REMOVE
+
+
 def test_an_earlier_good_inspection_does_not_clear_a_later_ri_judgement() -> None:
     world = make_world()
     concern = designated(world)  # Alton was judged good in 2015, then RI in March 2025

@@ -311,6 +311,11 @@ def remove(
     blocker = rules.removal_blocker(concern, policy)
     if blocker is not None:
         raise ConcernRuleError(blocker)
+    if concern.warning_notices.filter(outcome=WarningNotice.Outcome.OPEN).exists():
+        raise ConcernRuleError(
+            f"{concern.establishment.name} has a warning notice whose outcome is not recorded: record whether it "
+            "was complied with before removing the school."
+        )
     with transaction.atomic():
         decision = _decision(
             meeting=meeting,
