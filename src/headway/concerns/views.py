@@ -7,7 +7,6 @@ service refuses (``ConcernRuleError``) is shown as a form error."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -51,11 +50,10 @@ from headway.concerns.models import (
 from headway.concerns.policy import ConcernPolicy, concern_policy_named
 from headway.concerns.services import ConcernRuleError
 from headway.concerns.timeline import audit_trail_for
+from headway.reports import terms
 from headway.schools.models import Establishment, LocalAuthority
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-TERMS = {"autumn": ((9, 1), (12, 31)), "spring": ((1, 1), (3, 31)), "summer": ((4, 1), (8, 31))}
-TERM_PATTERN = re.compile(r"^(autumn|spring|summer)-(\d{4})$")
 
 
 # Helpers ----------------------------------------------------------------------------------------------------------
@@ -733,37 +731,29 @@ def pack_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
 # The termly board summary ------------------------------------------------------------------------------------------
 
 
-def term_containing(day: dt.date) -> str:
-    if day.month >= 9:
-        return f"autumn-{day.year}"
-    return f"spring-{day.year}" if day.month <= 3 else f"summer-{day.year}"
-
-
 def term_bounds(term: str) -> tuple[dt.date, dt.date]:
     """``autumn-2025`` is 1 September to 31 December 2025, ``spring-2026`` 1 January to 31 March 2026 and
-    ``summer-2026`` 1 April to 31 August 2026. Raises 404 for anything else."""
-    match = TERM_PATTERN.match(term)
-    if match is None or not 2000 <= int(match.group(2)) <= 2100:
+    ``summer-2026`` 1 April to 31 August 2026 (``headway.reports.terms``). Raises 404 for anything else,
+    including a term outside 2000-2100 or not written exactly so."""
+    found = terms.term_from_slug(term)
+    if found is None or found.slug != term or not 2000 <= found.year <= 2100:
         raise Http404("No such term.")
-    (start_month, start_day), (end_month, end_day) = TERMS[match.group(1)]
-    year = int(match.group(2))
-    return dt.date(year, start_month, start_day), dt.date(year, end_month, end_day)
+    return found.starts_on, found.ends_on
 
 
 def _recent_terms(today: dt.date, count: int = 6) -> list[str]:
-    terms: list[str] = []
+    recent: list[str] = []
     day = today
-    while len(terms) < count:
-        term = term_containing(day)
-        if term not in terms:
-            terms.append(term)
-        day = term_bounds(term)[0] - dt.timedelta(days=1)
-    return terms
+    while len(recent) < count:
+        term = terms.term_containing(day)
+        recent.append(term.slug)
+        day = term.starts_on - dt.timedelta(days=1)
+    return recent
 
 
 def _board(request: HttpRequest) -> tuple[str, dict[str, Any]]:
     authority = permissions.board_summary_authority_for(request.user, request.GET.get("la", ""))
-    term = request.GET.get("term") or term_containing(_today())
+    term = request.GET.get("term") or terms.term_containing(_today()).slug
     start, end = term_bounds(term)
     return term, selectors.board_summary(authority, term_start=start, term_end=end)
 
@@ -772,9 +762,9 @@ def _board(request: HttpRequest) -> tuple[str, dict[str, Any]]:
 @require_safe
 def board(request: HttpRequest) -> HttpResponse:
     term, summary = _board(request)
-    terms = _recent_terms(_today())
-    if term not in terms:
-        terms.append(term)
+    recent = _recent_terms(_today())
+    if term not in recent:
+        recent.append(term)
     return render(
         request,
         "concerns/board.html",
@@ -782,7 +772,7 @@ def board(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "term": term,
             "term_label": term.replace("-", " term ").capitalize(),
-            "terms": [(t, t.replace("-", " term ").capitalize()) for t in terms],
+            "terms": [(t, t.replace("-", " term ").capitalize()) for t in recent],
             "is_staff": permissions.can_manage_concerns(request.user, summary["local_authority"]),
         },
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from headway.accounts.models import User
 from headway.concerns.models import ConcernStatus, SchoolCausingConcern
 from headway.inspections.selectors import with_latest_inspection
+from headway.reports import terms
 from headway.schools.models import Establishment, LocalAuthority
 from headway.support import brokerage, services
 from headway.support.models import Commission, PaidBy, Provider, ProviderKind, TradedService
@@ -93,7 +94,7 @@ def _traded(local_authority: LocalAuthority, by: User, today: dt.date) -> list[s
         .exclude(pk__in=[pk for pk in homes if pk is not None])
         .order_by("urn")[: len(SUBSCRIPTION_HOURS)]
     )
-    year = brokerage.academic_year(today)
+    year = terms.academic_year(today)
     for school, hours in zip(schools, SUBSCRIPTION_HOURS, strict=False):
         subscription = services.subscription_record(
             service=service, establishment=school, start_year=year, hours_bought=hours, by=by
@@ -124,7 +125,7 @@ def _commission(local_authority: LocalAuthority, by: User, today: dt.date) -> li
             continue
         providers = Provider.objects.filter(local_authority=local_authority)
         need = brokerage.need_from_milestone(milestone, brokerage.known_specialisms(providers))
-        term = brokerage.term_containing(today)
+        term = terms.term_containing(today)
         result = brokerage.broker(school, need, term_start=term.starts_on, term_end=term.ends_on, today=today)
         ranked = (
             result.ranked

@@ -2,7 +2,8 @@
 traded hours used and left, and the roll-ups by school, provider and academic year.
 
 Cancelled commissions are listed (so their history shows) but never counted in a total. A commission's
-academic year is the one it starts in (``brokerage.academic_year``); its hours are its days * ``HOURS_PER_DAY``.
+academic year is the one it starts in (``headway.reports.terms.academic_year``); its hours are its days *
+``HOURS_PER_DAY``.
 """
 
 from __future__ import annotations
@@ -16,14 +17,12 @@ from typing import Any
 from django.db.models import QuerySet, Sum
 
 from headway.concerns.models import ConcernStatus, Milestone
+from headway.reports.terms import Term, academic_year, academic_year_label
 from headway.risk.models import CategoryProposal
 from headway.risk.selectors import latest_proposal
 from headway.schools.models import Establishment, LocalAuthority
 from headway.support.brokerage import (
     HomeSchoolStanding,
-    Term,
-    academic_year,
-    academic_year_label,
     home_school_standing,
     providers_matching,
     track_records,

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_safe
 from headway.accounts import permissions
 from headway.accounts.models import User
 from headway.concerns.models import Milestone
+from headway.reports import terms
 from headway.schools.models import Establishment, LocalAuthority
 from headway.support import brokerage, selectors, services
 from headway.support.forms import (
@@ -116,11 +117,11 @@ def _form_page(
 
 def _term_choices(today: dt.date) -> list[tuple[str, str]]:
     """This term and the next two."""
-    term = brokerage.term_containing(today)
+    term = terms.term_containing(today)
     choices = []
     for _ in range(3):
         choices.append((term.slug, term.label))
-        term = brokerage.term_containing(term.ends_on + dt.timedelta(days=1))
+        term = terms.term_containing(term.ends_on + dt.timedelta(days=1))
     return choices
 
 
@@ -133,7 +134,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     authority = _authority(request)
     search = DirectorySearchForm(request.GET or None)
     criteria = search.cleaned_data if search.is_valid() else {}
-    term = brokerage.term_containing(_today())
+    term = terms.term_containing(_today())
     found = selectors.directory(
         authority,
         term=term,
@@ -253,7 +254,7 @@ def provider(request: HttpRequest, provider_id: int) -> HttpResponse:
         request,
         "support/provider.html",
         {
-            "page": selectors.provider_page(found, term=brokerage.term_containing(today), today=today),
+            "page": selectors.provider_page(found, term=terms.term_containing(today), today=today),
             "provider": found,
             "conflicts": found.conflicts.select_related("establishment", "recorded_by"),
             "conflict_form": conflict_form,
@@ -291,7 +292,7 @@ def find(request: HttpRequest, urn: int) -> HttpResponse:
         providers = Provider.objects.filter(local_authority_id=school.local_authority_id)
         need = brokerage.need_from_milestone(milestone, brokerage.known_specialisms(providers))
     choices = _term_choices(today)
-    term = brokerage.term_from_slug(request.GET.get("term", "")) or brokerage.term_containing(today)
+    term = terms.term_from_slug(request.GET.get("term", "")) or terms.term_containing(today)
     if term.slug not in dict(choices):
         choices.append((term.slug, term.label))
     form = FindSupportForm(initial={"need": need, "term": term.slug}, terms=choices)
@@ -317,7 +318,7 @@ def commission_new(request: HttpRequest, urn: int) -> HttpResponse:
         Provider.objects.filter(local_authority_id=school.local_authority_id, active=True).order_by("name")
     )
     milestones = selectors.current_milestones(school)
-    term = brokerage.term_containing(_today())
+    term = terms.term_containing(_today())
     initial = {
         "provider": request.GET.get("provider", ""),
         "need": request.GET.get("need", ""),
@@ -372,7 +373,7 @@ def commission_new(request: HttpRequest, urn: int) -> HttpResponse:
 def commissions(request: HttpRequest) -> HttpResponse:
     authority = _authority(request)
     providers = list(Provider.objects.filter(local_authority=authority).order_by("name"))
-    years = [(y, brokerage.academic_year_label(y)) for y in selectors.commission_years(authority)]
+    years = [(y, terms.academic_year_label(y)) for y in selectors.commission_years(authority)]
     filters = CommissionFilterForm(request.GET or None, years=years, providers=providers)
     chosen = filters.cleaned_data if filters.is_valid() else {}
     found = selectors.commissions_for(
@@ -471,7 +472,7 @@ def traded(request: HttpRequest) -> HttpResponse:
     subscription_form = SubscriptionForm(
         request.POST if action == "subscription" else None,
         services=[s for s in services_list if s.active],
-        initial={"action": "subscription", "start_year": brokerage.academic_year(_today())},
+        initial={"action": "subscription", "start_year": terms.academic_year(_today())},
     )
     use_form = HoursUseForm(
         request.POST if action == "use" else None,
