@@ -16,6 +16,16 @@ def load(kind: str, path: Path, **kwargs: Any) -> ImportResult:
     return run_import(importer_for(kind), path, actor_name="test", **kwargs)
 
 
+def load_hampshire_sample() -> ImportResult:
+    """The real Hampshire GIAS sample and Ofsted's graded-inspection history for its schools; returns the GIAS
+    import."""
+    gias = load("gias", FIXTURES / "gias" / "valid" / "hampshire_extract_sample.csv")
+    assert not gias.rejected, gias.errors
+    ofsted = load("ofsted", FIXTURES / "ofsted" / "valid" / "graded_history_real_sample.csv")
+    assert not ofsted.rejected, ofsted.errors
+    return gias
+
+
 def row_counts() -> dict[str, int]:
     """Rows in every Headway table, to prove that a rejected file wrote nothing."""
     return {

@@ -18,7 +18,7 @@ from headway.accounts.models import Role, User
 from headway.imports.services import ImportResult
 from headway.schools.models import Establishment, LocalAuthority
 from tests.factories import UserFactory
-from tests.helpers import FIXTURES, load
+from tests.helpers import load_hampshire_sample
 
 # Playwright's sync API runs an asyncio event loop in the test thread, so Django would otherwise refuse the
 # database queries the tests make to set up their data.
@@ -108,11 +108,7 @@ def no_js_page(no_js_context: BrowserContext) -> Page:
 @pytest.fixture
 def register(transactional_db: None) -> ImportResult:
     """The real Hampshire GIAS sample and Ofsted's graded-inspection history for its schools."""
-    gias = load("gias", FIXTURES / "gias" / "valid" / "hampshire_extract_sample.csv")
-    assert not gias.rejected, gias.errors
-    ofsted = load("ofsted", FIXTURES / "ofsted" / "valid" / "graded_history_real_sample.csv")
-    assert not ofsted.rejected, ofsted.errors
-    return gias
+    return load_hampshire_sample()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from headway.concerns.models import ReviewGroupMeeting, SchoolCausingConcern
 from headway.inspections.models import Framework, Inspection, Source
 from headway.schools.models import Establishment, LocalAuthority
 from tests.factories import LocalAuthorityFactory, UserFactory
-from tests.helpers import FIXTURES, load
+from tests.helpers import load_hampshire_sample
 
 ALTON = 115850  # Alton Infant School, community school (maintained)
 ANSTEY = 115851  # Anstey Junior School, maintained, used as "another school"
@@ -62,10 +62,7 @@ def inspect(
 
 
 def make_world() -> World:
-    gias = load("gias", FIXTURES / "gias" / "valid" / "hampshire_extract_sample.csv")
-    assert not gias.rejected, gias.errors
-    ofsted = load("ofsted", FIXTURES / "ofsted" / "valid" / "graded_history_real_sample.csv")
-    assert not ofsted.rejected, ofsted.errors
+    load_hampshire_sample()
     hampshire = LocalAuthority.objects.get(code="850")
     school = Establishment.objects.get(urn=ALTON)
     other = Establishment.objects.get(urn=ANSTEY)

@@ -21,7 +21,7 @@ from headway.schools.models import Establishment, LocalAuthority
 from headway.support import services
 from headway.support.models import Commission, PaidBy, Provider, ProviderKind
 from tests.factories import LocalAuthorityFactory, UserFactory
-from tests.helpers import FIXTURES, load
+from tests.helpers import load_hampshire_sample
 
 ALTON = 115850
 ANSTEY = 115851
@@ -49,10 +49,7 @@ class World:
 
 
 def make_world() -> World:
-    gias = load("gias", FIXTURES / "gias" / "valid" / "hampshire_extract_sample.csv")
-    assert not gias.rejected, gias.errors
-    ofsted = load("ofsted", FIXTURES / "ofsted" / "valid" / "graded_history_real_sample.csv")
-    assert not ofsted.rejected, ofsted.errors
+    load_hampshire_sample()
     hampshire = LocalAuthority.objects.get(code="850")
     school = Establishment.objects.get(urn=ALTON)
     other_la = LocalAuthorityFactory(code="302")
