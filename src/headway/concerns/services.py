@@ -37,10 +37,11 @@ from headway.concerns.models import (
     WarningNotice,
 )
 from headway.concerns.policy import ConcernPolicy, concern_policy_named
+from headway.refusals import RuleRefused
 from headway.schools.models import Establishment, LocalAuthority
 
 
-class ConcernRuleError(ValueError):
+class ConcernRuleError(RuleRefused):
     """The record asked for breaks a rule; the message says which, in the users' words."""
 
 

@@ -7,7 +7,6 @@ service refuses (``ConcernRuleError``) is shown as a form error."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -50,6 +49,7 @@ from headway.concerns.models import (
 from headway.concerns.policy import ConcernPolicy, concern_policy_named
 from headway.concerns.services import ConcernRuleError
 from headway.concerns.timeline import audit_trail_for
+from headway.refusals import attempt
 from headway.reports import terms
 from headway.schools.models import Establishment, LocalAuthority
 
@@ -79,16 +79,6 @@ def _officers(local_authority: LocalAuthority) -> list[User]:
             is_active=True, role__in=permissions.LA_STAFF_ROLES, local_authority=local_authority
         ).order_by("last_name", "first_name", "username")
     )
-
-
-def _attempt(form: forms.Form, action: Callable[[], object]) -> bool:
-    """Runs a service; a rule it refuses becomes the form's error."""
-    try:
-        action()
-    except ConcernRuleError as exc:
-        form.add_error(None, str(exc))
-        return False
-    return True
 
 
 def _case(request: HttpRequest, urn: int) -> tuple[Establishment, SchoolCausingConcern]:
@@ -216,7 +206,7 @@ def lead_officer(request: HttpRequest, urn: int) -> HttpResponse:
     form = LeadOfficerForm(request.POST or None, officers=officers, initial={"officer": concern.lead_officer_id or ""})
     if request.method == "POST" and form.is_valid():
         officer = next(u for u in officers if u.pk == form.cleaned_data["officer"])
-        if _attempt(
+        if attempt(
             form,
             lambda: services.lead_officer_assign(
                 concern=concern, officer=officer, reason=form.cleaned_data["reason"], by=_user(request)
@@ -232,7 +222,7 @@ def judgement(request: HttpRequest, urn: int) -> HttpResponse:
     form = JudgementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             form,
             lambda: services.judgement_record(
                 concern=concern,
@@ -265,7 +255,7 @@ def plan_record(request: HttpRequest, urn: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             form,
             lambda: services.action_plan_record(
                 concern=concern,
@@ -299,7 +289,7 @@ def plan_review(request: HttpRequest, urn: int) -> HttpResponse:
     form = PlanReviewForm(request.POST or None, milestones=list(plan.milestones.all()))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             form,
             lambda: services.plan_review_record(
                 plan=plan,
@@ -326,7 +316,7 @@ def monitoring_meeting(request: HttpRequest, urn: int) -> HttpResponse:
     form = MonitoringMeetingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             form,
             lambda: services.monitoring_meeting_record(
                 concern=concern,
@@ -358,7 +348,7 @@ def notice_outcome(request: HttpRequest, notice_id: int) -> HttpResponse:
     form = WarningNoticeOutcomeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             form,
             lambda: services.warning_notice_outcome(
                 notice=notice,
@@ -385,7 +375,7 @@ def eligibility_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
     form = EligibilityNoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             form,
             lambda: services.eligibility_notice_give(
                 notice=notice, on=data["on"], reason=data["reason"], by=_user(request), policy=_policy()
@@ -412,7 +402,7 @@ def power(request: HttpRequest, urn: int) -> HttpResponse:
     form = StatutoryPowerForm(request.POST or None, policy=policy)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             form,
             lambda: services.power_use(
                 concern=concern,
@@ -438,7 +428,7 @@ def statement_of_action(request: HttpRequest, urn: int) -> HttpResponse:
     form = StatementOfActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             form,
             lambda: services.statement_of_action_record(
                 concern=concern,
@@ -467,7 +457,7 @@ def academy_contact(request: HttpRequest, urn: int) -> HttpResponse:
     form = AcademyContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             form,
             lambda: services.academy_contact_record(
                 concern=concern,
@@ -497,7 +487,7 @@ def academy_response(request: HttpRequest, contact_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             form,
             lambda: services.academy_response_record(
                 contact=contact,
@@ -670,7 +660,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
         return redirect(here)
     if action == "minutes" and minutes_form.is_valid():
         data = minutes_form.cleaned_data
-        if _attempt(
+        if attempt(
             minutes_form,
             lambda: services.minutes_record(
                 meeting=meeting,
@@ -685,7 +675,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if (
         action == "decision"
         and decision_form.is_valid()
-        and _attempt(decision_form, lambda: _decision(decision_form, meeting, _user(request), policy))
+        and attempt(decision_form, lambda: _decision(decision_form, meeting, _user(request), policy))
     ):
         messages.success(request, "Decision recorded.")
         return redirect(here + "#decisions")

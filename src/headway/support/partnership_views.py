@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from headway.accounts import permissions
 from headway.accounts.models import User
+from headway.refusals import attempt
 from headway.schools.models import Establishment, LocalAuthority
 from headway.support import partnerships as service
 from headway.support.models import Partnership, PartnershipMembership
@@ -57,17 +58,6 @@ def _year(request: HttpRequest, policy: PartnershipPolicy) -> int:
 
 def _authority(request: HttpRequest) -> LocalAuthority:
     return permissions.support_authority_for(request.user, request.GET.get("la", "") or request.POST.get("la", ""))
-
-
-def _attempt(form: forms.Form, action: Callable[[], object]) -> bool:
-    """Runs a service; each rule it refuses becomes one of the form's errors."""
-    try:
-        action()
-    except service.PartnershipRuleError as exc:
-        for problem in exc.problems:
-            form.add_error(None, problem)
-        return False
-    return True
 
 
 def _partnership(request: HttpRequest, partnership_id: int) -> Partnership:
@@ -191,7 +181,7 @@ def member_add(request: HttpRequest, partnership_id: int) -> HttpResponse:
     form = MemberAddForm(request.POST, schools=schools)
     if form.is_valid():
         school = next(s for s in schools if s.urn == form.cleaned_data["urn"])
-        if _attempt(
+        if attempt(
             form,
             lambda: service.member_add(
                 partnership=found,
@@ -235,7 +225,7 @@ def member_change(request: HttpRequest, partnership_id: int, action: str) -> Htt
                     partnership=found, establishment=school, fixed=False, by=by, policy=policy
                 ),
             }
-            if _attempt(form, actions[action]):
+            if attempt(form, actions[action]):
                 done = {"remove": "removed", "fix": "fixed in the partnership", "free": "no longer fixed"}[action]
                 messages.success(request, f"{school.name} {done}.")
                 return _back(found)
@@ -247,7 +237,7 @@ def member_change(request: HttpRequest, partnership_id: int, action: str) -> Htt
 def confirm(request: HttpRequest, partnership_id: int) -> HttpResponse:
     found = _partnership(request, partnership_id)
     form = ConfirmForm(request.POST)
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: service.partnership_confirm(
             partnership=found, by=_user(request), policy=_policy(), reason=form.cleaned_data["reason"]
@@ -265,7 +255,7 @@ def review(request: HttpRequest, partnership_id: int) -> HttpResponse:
     form = ReviewForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             form,
             lambda: service.partnership_review_record(
                 partnership=found,
@@ -329,7 +319,7 @@ def survey(request: HttpRequest, urn: int) -> HttpResponse:
     form = SurveyForm(request.POST or None, schools=others, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _attempt(
+        if attempt(
             form,
             lambda: service.survey_answer(
                 establishment=school,

@@ -26,6 +26,7 @@ from headway.accounts.models import User
 from headway.concerns.models import ConcernStatus, SchoolCausingConcern
 from headway.inspections.models import Framework, Inspection
 from headway.performance.models import SchoolResult
+from headway.refusals import RuleRefused
 from headway.risk.models import CategoryDecision, OfficerJudgement
 from headway.risk.selectors import current_decision
 from headway.schools.models import Establishment, LocalAuthority
@@ -47,12 +48,11 @@ HEADLINE_MEASURES = {"primary": "ks2.rwm_exp", "secondary": "ks4.p8"}
 ACTIVE = (Partnership.Status.PROPOSED, Partnership.Status.CONFIRMED)
 
 
-class PartnershipRuleError(ValueError):
+class PartnershipRuleError(RuleRefused):
     """A change was refused: ``problems`` lists each broken rule in users' words."""
 
     def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
-        super().__init__(" ".join(self.problems))
+        super().__init__(*problems)
 
 
 # Facts -------------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.utils import timezone
 from headway.accounts import audit
 from headway.accounts.models import User
 from headway.concerns.models import Milestone
+from headway.refusals import RuleRefused
 from headway.schools.models import Establishment, LocalAuthority
 from headway.support.brokerage import (
     capacity_left,
@@ -55,7 +56,7 @@ PENNY = Decimal("0.01")
 ZERO = Decimal(0)
 
 
-class SupportRuleError(ValueError):
+class SupportRuleError(RuleRefused):
     """The record asked for breaks a rule; the message says which, in the users' words."""
 
 

@@ -9,7 +9,6 @@ shown as a form error."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -24,6 +23,7 @@ from django.views.decorators.http import require_safe
 from headway.accounts import permissions
 from headway.accounts.models import User
 from headway.concerns.models import Milestone
+from headway.refusals import attempt
 from headway.reports import terms
 from headway.schools.models import Establishment, LocalAuthority
 from headway.support import brokerage, selectors, services
@@ -43,7 +43,6 @@ from headway.support.forms import (
     TradedServiceForm,
 )
 from headway.support.models import Commission, Provider, Subscription
-from headway.support.services import SupportRuleError
 
 # Helpers ----------------------------------------------------------------------------------------------------------
 
@@ -64,16 +63,6 @@ def _authority(request: HttpRequest) -> LocalAuthority:
 
 def _la_query(request: HttpRequest, authority: LocalAuthority) -> str:
     return f"?la={authority.code}" if request.user.is_superuser else ""
-
-
-def _attempt(form: forms.Form, action: Callable[[], object]) -> bool:
-    """Runs a service; a rule it refuses becomes the form's error."""
-    try:
-        action()
-    except SupportRuleError as exc:
-        form.add_error(None, str(exc))
-        return False
-    return True
 
 
 def _provider_for(request: HttpRequest, provider_id: int) -> Provider:
@@ -188,7 +177,7 @@ def provider_new(request: HttpRequest) -> HttpResponse:
         if parsed is not None:
             fields, home = parsed
             created: list[Provider] = []
-            if _attempt(
+            if attempt(
                 form,
                 lambda: created.append(
                     services.provider_record(
@@ -217,7 +206,7 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
         parsed = _provider_fields(form, provider.local_authority)
         if parsed is not None:
             fields, home = parsed
-            if _attempt(
+            if attempt(
                 form,
                 lambda: services.provider_update(
                     provider=provider,
@@ -241,7 +230,7 @@ def provider(request: HttpRequest, provider_id: int) -> HttpResponse:
     conflict_form = ConflictForm(request.POST or None, initial={"action": "conflict"})
     if request.method == "POST" and conflict_form.is_valid():
         school = _school_of(found.local_authority, conflict_form.cleaned_data["urn"], conflict_form, "urn")
-        if school is not None and _attempt(
+        if school is not None and attempt(
             conflict_form,
             lambda: services.conflict_record(
                 provider=found, establishment=school, reason=conflict_form.cleaned_data["reason"], by=_user(request)
@@ -332,7 +321,7 @@ def commission_new(request: HttpRequest, urn: int) -> HttpResponse:
         chosen = next((p for p in providers if p.pk == data["provider"]), None)
         milestone = next((m for m in milestones if m.pk == data["milestone"]), None)
         created: list[Commission] = []
-        if chosen is not None and _attempt(
+        if chosen is not None and attempt(
             form,
             lambda: created.append(
                 services.commission_record(
@@ -407,7 +396,7 @@ def commission(request: HttpRequest, commission_id: int) -> HttpResponse:
     if action == "delivery" and delivery.is_valid():
         data = delivery.cleaned_data
         assert user is not None
-        if _attempt(
+        if attempt(
             delivery,
             lambda: services.delivery_log_record(
                 commission=found, delivered_on=data["delivered_on"], days=data["days"], notes=data["notes"], by=user
@@ -417,7 +406,7 @@ def commission(request: HttpRequest, commission_id: int) -> HttpResponse:
     elif action == "impact" and impact.is_valid():
         data = impact.cleaned_data
         assert user is not None
-        if _attempt(
+        if attempt(
             impact,
             lambda: services.impact_evaluation_record(
                 commission=found,
@@ -431,7 +420,7 @@ def commission(request: HttpRequest, commission_id: int) -> HttpResponse:
             done = "Impact evaluation recorded."
     elif action == "cancel" and cancel.is_valid():
         assert user is not None
-        if _attempt(
+        if attempt(
             cancel, lambda: services.commission_cancel(commission=found, reason=cancel.cleaned_data["reason"], by=user)
         ):
             done = "Commission cancelled."
@@ -484,7 +473,7 @@ def traded(request: HttpRequest) -> HttpResponse:
     if action == "service" and service_form.is_valid():
         assert user is not None
         data = service_form.cleaned_data
-        if _attempt(
+        if attempt(
             service_form,
             lambda: services.traded_service_record(
                 local_authority=authority, name=data["name"], hourly_rate=data["hourly_rate"], by=user
@@ -499,7 +488,7 @@ def traded(request: HttpRequest) -> HttpResponse:
         if (
             service is not None
             and school is not None
-            and _attempt(
+            and attempt(
                 subscription_form,
                 lambda: services.subscription_record(
                     service=service,
@@ -516,7 +505,7 @@ def traded(request: HttpRequest) -> HttpResponse:
         assert user is not None
         data = use_form.cleaned_data
         subscription = subscriptions.filter(pk=data["subscription"]).first()
-        if subscription is not None and _attempt(
+        if subscription is not None and attempt(
             use_form,
             lambda: services.traded_hours_use_record(
                 subscription=subscription,
