@@ -109,7 +109,58 @@ def category_of_concern(text: str) -> str:
         return CategoryOfConcern.SERIOUS_WEAKNESSES
     if key in {"sm", "special measures"}:
         return CategoryOfConcern.SPECIAL_MEASURES
-    raise UnknownOutcome(f"{text.strip()!r} is not a category of concern")
+    if key in {"rsi", "requires significant improvement", "significant improvement"}:
+        return CategoryOfConcern.REQUIRES_SIGNIFICANT_IMPROVEMENT
+    raise UnknownOutcome(
+        f"{text.strip()!r} is not a category of concern (expected SM, SWK, RSI or none: special measures, "
+        "serious weaknesses, requires significant improvement)"
+    )
+
+
+LEADERSHIP_AND_GOVERNANCE = "Leadership and governance"
+
+
+def report_card_category(areas: dict[str, int], safeguarding_met: bool | None) -> str:
+    """The category of concern a report card implies, by Ofsted's rules (November 2025 toolkit):
+
+    * special measures when leadership and governance is urgent improvement and another area is urgent
+      improvement or safeguarding is not met;
+    * requires significant improvement when any other area is urgent improvement, or safeguarding is not met,
+      or leadership and governance alone is urgent improvement;
+    * otherwise none.
+    """
+    urgent = ReportCardGrade.URGENT_IMPROVEMENT
+    leadership_urgent = areas.get(LEADERSHIP_AND_GOVERNANCE) == urgent
+    other_urgent = any(grade == urgent for area, grade in areas.items() if area != LEADERSHIP_AND_GOVERNANCE)
+    safeguarding_not_met = safeguarding_met is False
+    if leadership_urgent and (other_urgent or safeguarding_not_met):
+        return CategoryOfConcern.SPECIAL_MEASURES
+    if other_urgent or safeguarding_not_met or leadership_urgent:
+        return CategoryOfConcern.REQUIRES_SIGNIFICANT_IMPROVEMENT
+    return ""
+
+
+@dataclass(frozen=True)
+class UngradedOutcome:
+    """What an ungraded inspection's published outcome says, e.g. 'School remains Good (Concerns) - S5 Next'."""
+
+    text: str
+    graded_next: bool  # a graded (section 5) inspection should follow soon ("S5 Next")
+    concerns: bool  # the inspectors had concerns, or the school is "not as strong"
+    improving: bool  # the school may be better than its grade ("Improving", "may be outstanding")
+
+
+def ungraded_outcome(text: str) -> UngradedOutcome:
+    key = " ".join(text.lower().split())
+    return UngradedOutcome(
+        text=text.strip(),
+        graded_next="s5 next" in key or "section 5 next" in key or "graded inspection next" in key,
+        concerns="concern" in key or "not as strong" in key or "declin" in key,
+        improving="improving" in key
+        or "improved" in key
+        or "may be outstanding" in key
+        or "could be outstanding" in key,
+    )
 
 
 def safeguarding(text: str) -> bool | None:

@@ -9,16 +9,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from headway.accounts import audit
+from headway.imports.problems import FileRejected, Problem
 from headway.imports.rows import Row
 from headway.imports.services import Counts, ImportContext, Importer
 from headway.inspections import frameworks
-from headway.inspections.models import Framework, Inspection, Judgement, Source
+from headway.inspections.models import Framework, Inspection, InspectionKind, Judgement, Source
 
 #: A source may replace what a weaker one recorded for the same school and day, never the reverse.
 SOURCE_STRENGTH = {Source.GIAS: 1, Source.OFSTED_HISTORY: 2, Source.OFSTED_MI: 3}
 
 INSPECTION_FIELDS = (
     "framework",
+    "kind",
     "source",
     "inspection_number",
     "inspection_type",
@@ -46,6 +48,15 @@ FOUR_POINT_AREAS: dict[str, tuple[str, ...]] = {
     "Early years provision": ("Early years provision (where applicable)", "Early years provision"),
     "Sixth form provision": ("Sixth form provision (where applicable)", "Sixth form provision"),
 }
+#: The 2026 "latest inspections" layout gives the latest OEIF graded inspection in its own columns.
+OEIF_AREAS: dict[str, tuple[str, ...]] = {
+    "Quality of education": ("Latest OEIF quality of education",),
+    "Behaviour and attitudes": ("Latest OEIF behaviour and attitudes",),
+    "Personal development": ("Latest OEIF personal development",),
+    "Leadership and management": ("Latest OEIF effectiveness of leadership and management",),
+    "Early years provision": ("Latest OEIF early years provision (where applicable)",),
+    "Sixth form provision": ("Latest OEIF sixth form provision (where applicable)",),
+}
 REPORT_CARD_AREAS: dict[str, tuple[str, ...]] = {
     "Inclusion": ("Inclusion",),
     "Curriculum and teaching": ("Curriculum and teaching",),
@@ -56,8 +67,8 @@ REPORT_CARD_AREAS: dict[str, tuple[str, ...]] = {
         "Personal development and wellbeing",
     ),
     "Leadership and governance": ("Leadership and governance",),
-    "Early years": ("Early years", "Early years in schools"),
-    "Post-16 provision": ("Post-16 provision", "Sixth form in schools"),
+    "Early years": ("Early years", "Early years (where applicable)", "Early years in schools"),
+    "Post-16 provision": ("Post-16 provision", "Post-16 provision (where applicable)", "Sixth form in schools"),
 }
 
 
@@ -70,6 +81,7 @@ class InspectionData:
     start_date: dt.date
     source: str
     framework: str
+    kind: str = InspectionKind.GRADED
     overall_effectiveness: int | None = None
     overall_label: str = ""
     category_of_concern: str = ""
@@ -205,6 +217,7 @@ def record_gias_inspections(items: Sequence[tuple[int, GiasInspection]], context
                 start_date=item.start_date,
                 source=Source.GIAS,
                 framework=frameworks.framework_on(item.start_date),
+                kind=_kind_of(frameworks.framework_on(item.start_date), item.outcome.grade, {}, ""),
                 overall_effectiveness=item.outcome.grade,
                 overall_label=item.outcome.label,
                 category_of_concern=item.outcome.category_of_concern,
@@ -218,6 +231,18 @@ def record_gias_inspections(items: Sequence[tuple[int, GiasInspection]], context
         f"{counts.unchanged} unchanged or already recorded from Ofsted"
     )
     return counts
+
+
+def _kind_of(framework: str, grade: int | None, judgements: dict[str, tuple[str, int]], inspection_type: str) -> str:
+    """A report card, a graded inspection (an overall grade or key judgements), a monitoring inspection (as its
+    type says) or an ungraded one."""
+    if "monitoring" in inspection_type.lower():
+        return InspectionKind.MONITORING
+    if framework == Framework.REPORT_CARD_2025:
+        return InspectionKind.REPORT_CARD if judgements or grade is None else InspectionKind.GRADED
+    if grade is not None or judgements:
+        return InspectionKind.GRADED
+    return InspectionKind.UNGRADED
 
 
 @dataclass
@@ -241,7 +266,7 @@ class OfstedImporter(Importer[OfstedRecord]):
         "rating": ("Rating",),
         "overall": ("Overall effectiveness",),
         "category": ("Category of concern",),
-        "safeguarding": ("Safeguarding is effective?", "Safeguarding"),
+        "safeguarding": ("Safeguarding is effective?", "Safeguarding standards", "Safeguarding"),
         "inspection_number": ("Inspection number of latest full inspection", "Inspection number", "Inspection ID"),
         "inspection_type": ("Inspection type",),
         "event_type": ("Event type grouping",),
@@ -255,8 +280,31 @@ class OfstedImporter(Importer[OfstedRecord]):
         "previous_urn": ("URN at time of previous full inspection",),
         **{_field_name("fp_", area): headers for area, headers in FOUR_POINT_AREAS.items()},
         **{_field_name("rc_", area): headers for area, headers in REPORT_CARD_AREAS.items()},
+        # the 2026 "latest inspections" layout: the latest OEIF graded inspection ...
+        "oeif_number": ("Inspection number of latest OEIF graded inspection",),
+        "oeif_start_date": ("Inspection start date of latest OEIF graded inspection",),
+        "oeif_publication_date": ("Publication date of latest OEIF graded inspection",),
+        "oeif_urn": ("URN at time of latest OEIF graded inspection",),
+        "oeif_overall": ("Latest OEIF overall effectiveness",),
+        "oeif_category": ("Latest OEIF category of concern",),
+        "oeif_safeguarding": ("Latest OEIF safeguarding is effective?",),
+        **{_field_name("oeif_", area): headers for area, headers in OEIF_AREAS.items()},
+        # ... and the latest ungraded inspection
+        "ungraded_start_date": ("Date of latest ungraded inspection",),
+        "ungraded_number": ("Ungraded inspection number",),
+        "ungraded_publication_date": ("Ungraded inspection publication date",),
+        "ungraded_urn": ("URN at time of the ungraded inspection",),
+        "ungraded_outcome": ("Ungraded inspection overall outcome",),
     }
-    required_columns = ("urn", "start_date")
+    required_columns = ("urn",)
+    #: a file must give at least one inspection date
+    date_columns = ("start_date", "oeif_start_date", "ungraded_start_date")
+
+    def resolve_columns(self, header: Sequence[str], file: str) -> tuple[dict[str, tuple[int, str]], list[str]]:
+        resolved, notices = super().resolve_columns(header, file)
+        if not any(name in resolved for name in self.date_columns):
+            raise FileRejected([Problem(file, 1, "Inspection start date", "required column is missing")])
+        return resolved, notices
 
     def _outcome(self, row: Row, field_name: str, on: dt.date | None) -> frameworks.Outcome:
         try:
@@ -272,10 +320,10 @@ class OfstedImporter(Importer[OfstedRecord]):
             row.error(field_name, str(exc))
             return ""
 
-    def _judgements(self, row: Row, framework: str) -> dict[str, tuple[str, int]]:
+    def _four_point(self, row: Row, prefix: str, areas: Sequence[str]) -> dict[str, tuple[str, int]]:
         result: dict[str, tuple[str, int]] = {}
-        for area in FOUR_POINT_AREAS:
-            name = _field_name("fp_", area)
+        for area in areas:
+            name = _field_name(prefix, area)
             if row.has(name):
                 try:
                     grade = frameworks.four_point_grade(row.text(name))
@@ -284,6 +332,18 @@ class OfstedImporter(Importer[OfstedRecord]):
                     continue
                 if grade is not None:
                     result[area] = (Judgement.Scale.FOUR_POINT, grade)
+        return result
+
+    def _safeguarding(self, row: Row, field_name: str) -> bool | None:
+        try:
+            return frameworks.safeguarding(row.text(field_name))
+        except frameworks.UnknownOutcome as exc:
+            row.error(field_name, str(exc))
+            return None
+
+    def _judgements(self, row: Row, framework: str) -> dict[str, tuple[str, int]]:
+        result: dict[str, tuple[str, int]] = {}
+        result.update(self._four_point(row, "fp_", list(FOUR_POINT_AREAS)))
         for area in REPORT_CARD_AREAS:
             name = _field_name("rc_", area)
             if row.has(name):
@@ -302,34 +362,64 @@ class OfstedImporter(Importer[OfstedRecord]):
 
     def parse(self, row: Row) -> OfstedRecord | None:
         urn = row.integer("urn", required=True)
-        start = row.date("start_date", required=True)
-        if urn is None or start is None:
+        # The 2026 layout gives up to three inspections a row (the latest full one, i.e. the report card; the
+        # latest OEIF graded; the latest ungraded); a school with no report card yet has no "latest full" date.
+        three_kinds = row.has("oeif_start_date") or row.has("ungraded_start_date")
+        start = row.date("start_date", required=not three_kinds)
+        if urn is None:
             return None
-        framework = frameworks.framework_on(start)
         history_layout = row.has("rating") and not row.has("overall")
         source = Source.OFSTED_HISTORY if history_layout else Source.OFSTED_MI
+        inspections: list[InspectionData] = []
+        if start is not None:
+            inspections.extend(self._latest_full(row, start, source, history_layout))
+        if three_kinds:
+            for found in (self._oeif(row, source), self._ungraded(row, source)):
+                if found is None:
+                    continue
+                same_day = [i for i in inspections if i.start_date == found.start_date]
+                if same_day:
+                    # The same inspection in two column groups: keep the one that says more.
+                    if len(found.judgements) + (found.overall_effectiveness is not None) > len(
+                        same_day[0].judgements
+                    ) + (same_day[0].overall_effectiveness is not None):
+                        inspections[inspections.index(same_day[0])] = found
+                    continue
+                inspections.append(found)
+        if not inspections:
+            if not row.errors:
+                row.notice(None, "no inspection is recorded for this school yet")
+            return None
+        return OfstedRecord(urn=urn, inspections=inspections)
+
+    def _latest_full(self, row: Row, start: dt.date, source: str, history_layout: bool) -> list[InspectionData]:
+        framework = frameworks.framework_on(start)
         outcome = self._outcome(row, "rating" if history_layout else "overall", start)
         category = self._category(row, "category") or outcome.category_of_concern
-        try:
-            safeguarding_met = frameworks.safeguarding(row.text("safeguarding"))
-        except frameworks.UnknownOutcome as exc:
-            row.error("safeguarding", str(exc))
-            safeguarding_met = None
+        safeguarding_met = self._safeguarding(row, "safeguarding")
+        judgements = self._judgements(row, framework)
+        inspection_type = row.text("inspection_type", max_length=80)
+        if framework == Framework.REPORT_CARD_2025 and not category and judgements:
+            category = frameworks.report_card_category(
+                {area: grade for area, (scale, grade) in judgements.items() if scale == Judgement.Scale.REPORT_CARD},
+                safeguarding_met,
+            )
         latest = InspectionData(
             start_date=start,
             source=source,
             framework=framework,
+            kind=_kind_of(framework, outcome.grade, judgements, inspection_type),
             overall_effectiveness=outcome.grade,
             overall_label=outcome.label,
             category_of_concern=category,
             safeguarding_met=safeguarding_met,
             inspection_number=row.text("inspection_number", max_length=20),
-            inspection_type=row.text("inspection_type", max_length=80),
+            inspection_type=inspection_type,
             event_type=row.text("event_type", max_length=80),
             end_date=row.date("end_date"),
             publication_date=row.date("publication_date"),
             urn_at_inspection=row.integer("urn_at_inspection"),
-            judgements=self._judgements(row, framework),
+            judgements=judgements,
         )
         if latest.end_date and latest.end_date < start:
             row.error("end_date", "the inspection ends before it starts")
@@ -337,11 +427,13 @@ class OfstedImporter(Importer[OfstedRecord]):
         previous_start = row.date("previous_start_date")
         if previous_start is not None and previous_start != start:
             previous = self._outcome(row, "previous_overall", previous_start)
+            previous_framework = frameworks.framework_on(previous_start)
             inspections.append(
                 InspectionData(
                     start_date=previous_start,
                     source=source,
-                    framework=frameworks.framework_on(previous_start),
+                    framework=previous_framework,
+                    kind=_kind_of(previous_framework, previous.grade, {}, ""),
                     overall_effectiveness=previous.grade,
                     overall_label=previous.label,
                     category_of_concern=self._category(row, "previous_category") or previous.category_of_concern,
@@ -351,7 +443,49 @@ class OfstedImporter(Importer[OfstedRecord]):
                     urn_at_inspection=row.integer("previous_urn"),
                 )
             )
-        return OfstedRecord(urn=urn, inspections=inspections)
+        return inspections
+
+    def _oeif(self, row: Row, source: str) -> InspectionData | None:
+        """The latest graded inspection under the education inspection framework (2019-2025)."""
+        start = row.date("oeif_start_date")
+        if start is None:
+            return None
+        framework = frameworks.framework_on(start)
+        if framework == Framework.REPORT_CARD_2025:
+            row.error("oeif_start_date", "an OEIF graded inspection cannot start on or after 10 November 2025")
+        outcome = self._outcome(row, "oeif_overall", start)
+        judgements = self._four_point(row, "oeif_", list(OEIF_AREAS))
+        return InspectionData(
+            start_date=start,
+            source=source,
+            framework=framework,
+            kind=InspectionKind.GRADED,
+            overall_effectiveness=outcome.grade,
+            overall_label=outcome.label,
+            category_of_concern=self._category(row, "oeif_category") or outcome.category_of_concern,
+            safeguarding_met=self._safeguarding(row, "oeif_safeguarding"),
+            inspection_number=row.text("oeif_number", max_length=20),
+            publication_date=row.date("oeif_publication_date"),
+            urn_at_inspection=row.integer("oeif_urn"),
+            judgements=judgements,
+        )
+
+    def _ungraded(self, row: Row, source: str) -> InspectionData | None:
+        """The latest ungraded inspection: no grade, an outcome in words ('School remains Good - S5 Next')."""
+        start = row.date("ungraded_start_date")
+        if start is None:
+            return None
+        return InspectionData(
+            start_date=start,
+            source=source,
+            framework=frameworks.framework_on(start),
+            kind=InspectionKind.UNGRADED,
+            overall_label=row.text("ungraded_outcome", max_length=200),
+            inspection_number=row.text("ungraded_number", max_length=20),
+            inspection_type="Ungraded inspection",
+            publication_date=row.date("ungraded_publication_date"),
+            urn_at_inspection=row.integer("ungraded_urn"),
+        )
 
     def apply(self, records: list[OfstedRecord], context: ImportContext) -> Counts:
         from headway.schools.models import Establishment

@@ -31,8 +31,13 @@ class OverallGrade(models.IntegerChoices):
 
 
 class CategoryOfConcern(models.TextChoices):
+    """Ofsted's categories of concern. Serious weaknesses (before November 2025) and requires significant
+    improvement (report cards) are both the statutory category "requires significant improvement" (Education
+    Act 2005, s.44)."""
+
     SERIOUS_WEAKNESSES = "SWK", "Serious weaknesses"
     SPECIAL_MEASURES = "SM", "Special measures"
+    REQUIRES_SIGNIFICANT_IMPROVEMENT = "RSI", "Requires significant improvement"
 
 
 class ReportCardGrade(models.IntegerChoices):
@@ -45,6 +50,16 @@ class ReportCardGrade(models.IntegerChoices):
     EXCEPTIONAL = 5, "Exceptional"
 
 
+class InspectionKind(models.TextChoices):
+    """What an inspection was: one that gave grades (an overall grade or key judgements), a report card, an
+    ungraded inspection of a good or outstanding school, or a monitoring inspection of a school of concern."""
+
+    GRADED = "graded", "Graded inspection"
+    REPORT_CARD = "report_card", "Report-card inspection"
+    UNGRADED = "ungraded", "Ungraded inspection"
+    MONITORING = "monitoring", "Monitoring inspection"
+
+
 class Inspection(models.Model):
     """One inspection of one school. A later source never overwrites an inspection silently: an
     Ofsted-sourced record supersedes a GIAS-sourced one of the same date by taking its place (the
@@ -52,6 +67,7 @@ class Inspection(models.Model):
 
     establishment = models.ForeignKey("schools.Establishment", on_delete=models.CASCADE, related_name="inspections")
     framework = models.CharField(max_length=20, choices=Framework.choices)
+    kind = models.CharField(max_length=20, choices=InspectionKind.choices, default=InspectionKind.GRADED)
     source = models.CharField(max_length=20, choices=Source.choices)
     inspection_number = models.CharField(max_length=20, blank=True)
     inspection_type = models.CharField(max_length=80, blank=True, help_text="e.g. Section 5, Section 8.")
@@ -61,7 +77,10 @@ class Inspection(models.Model):
     publication_date = models.DateField(null=True, blank=True)
     overall_effectiveness = models.PositiveSmallIntegerField(choices=OverallGrade.choices, null=True, blank=True)
     overall_label = models.CharField(
-        max_length=40, blank=True, help_text="The outcome as published, e.g. Satisfactory (before 2012)."
+        max_length=200,
+        blank=True,
+        help_text="The outcome as published, e.g. Satisfactory (before 2012), or an ungraded inspection's outcome "
+        "('School remains Good (Concerns) - S5 Next').",
     )
     category_of_concern = models.CharField(max_length=3, choices=CategoryOfConcern.choices, blank=True)
     safeguarding_met = models.BooleanField(null=True, blank=True, help_text="Safeguarding effective / met.")
@@ -78,7 +97,7 @@ class Inspection(models.Model):
 
     @property
     def is_graded(self) -> bool:
-        return self.overall_effectiveness is not None or self.framework == Framework.REPORT_CARD_2025
+        return self.kind in {InspectionKind.GRADED, InspectionKind.REPORT_CARD}
 
 
 class Judgement(models.Model):

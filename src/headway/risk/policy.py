@@ -20,17 +20,12 @@ from typing import Any
 
 import yaml
 
+from headway.policy_files import COMPARISONS, Condition, PolicyError, PolicyFile, holds
 from headway.risk.evidence import EVIDENCE
 
+__all__ = ["COMPARISONS", "Condition", "PolicyError", "PolicyFile", "holds"]
+
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
-COMPARISONS = ("equals", "in", "at_least", "at_most", "below", "above")
-
-
-class PolicyError(ValueError):
-    """The policy file is wrong; the message says where."""
-
-
-Condition = Mapping[str, Any]
 
 
 @dataclass(frozen=True)
@@ -87,73 +82,7 @@ class Fired:
 # ----------------------------------------------------------------------------------------------- loading
 
 
-class _Loader:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def fail(self, node: yaml.Node | None, message: str) -> PolicyError:
-        line = node.start_mark.line + 1 if node is not None else 1
-        return PolicyError(f"{self.path}:{line}: {message}")
-
-    def mapping(self, node: yaml.Node, what: str) -> dict[str, yaml.Node]:
-        if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, f"{what} must be a mapping")
-        return {str(key.value): value for key, value in node.value}
-
-    def value(self, node: yaml.Node) -> Any:
-        return yaml.safe_load(yaml.serialize(node))
-
-    def root(self) -> yaml.Node:
-        """The file's YAML, composed with line numbers; unreadable, invalid or empty files are a PolicyError."""
-        try:
-            root = yaml.compose(self.path.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise PolicyError(f"{self.path}:1: cannot read the policy: {exc}") from exc
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else 1
-            raise PolicyError(f"{self.path}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
-        if root is None:
-            raise PolicyError(f"{self.path}:1: the policy is empty")
-        return root
-
-    def need(self, node: yaml.Node, entries: dict[str, yaml.Node], key: str, what: str) -> yaml.Node:
-        if key not in entries:
-            raise self.fail(node, f"{what} needs '{key}'")
-        return entries[key]
-
-    def whole(self, node: yaml.Node, minimum: int = 0) -> int:
-        value = self.value(node)
-        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
-            raise self.fail(node, f"expected a whole number, {minimum} or more, not {value!r}")
-        return value
-
-    def condition(self, node: yaml.Node, names: set[str]) -> Condition:
-        entries = self.mapping(node, "a condition")
-        if "all" in entries or "any" in entries:
-            key = "all" if "all" in entries else "any"
-            parts = entries[key]
-            if not isinstance(parts, yaml.SequenceNode) or not parts.value:
-                raise self.fail(parts, f"'{key}' must list one or more conditions")
-            return {key: [self.condition(part, names) for part in parts.value]}
-        if "not" in entries:
-            return {"not": self.condition(entries["not"], names)}
-        if "evidence" not in entries:
-            raise self.fail(node, "a condition needs 'evidence' (or all / any / not)")
-        name = str(self.value(entries["evidence"]))
-        if name not in names:
-            raise self.fail(entries["evidence"], f"unknown evidence {name!r}; known: {', '.join(sorted(names))}")
-        comparisons = [key for key in entries if key != "evidence"]
-        if len(comparisons) != 1 or comparisons[0] not in COMPARISONS:
-            raise self.fail(node, f"a condition needs exactly one of {', '.join(COMPARISONS)}")
-        operator = comparisons[0]
-        operand = self.value(entries[operator])
-        if operator == "in" and not isinstance(operand, list):
-            raise self.fail(entries[operator], "'in' needs a list")
-        if operator in {"at_least", "at_most", "below", "above"} and not isinstance(operand, int | float):
-            raise self.fail(entries[operator], f"'{operator}' needs a number")
-        return {"evidence": name, operator: operand}
-
+class _Loader(PolicyFile):
     def load(self) -> Policy:
         root = self.root()
         top = self.mapping(root, "a policy")
@@ -249,37 +178,6 @@ def policy_named(name: str) -> Policy:
 
 
 # ------------------------------------------------------------------------------------------ applying
-
-
-def _read(condition: Condition, evidence: Mapping[str, Any], used: dict[str, Any]) -> bool:
-    if "all" in condition:
-        return all([_read(part, evidence, used) for part in condition["all"]])
-    if "any" in condition:
-        return any([_read(part, evidence, used) for part in condition["any"]])
-    if "not" in condition:
-        return not _read(condition["not"], evidence, used)
-    name = condition["evidence"]
-    value = evidence.get(name)
-    used[name] = value
-    if "equals" in condition:
-        return bool(value == condition["equals"])
-    if "in" in condition:
-        return value in condition["in"]
-    if value is None or isinstance(value, bool):
-        return False
-    if "at_least" in condition:
-        return bool(value >= condition["at_least"])
-    if "at_most" in condition:
-        return bool(value <= condition["at_most"])
-    if "below" in condition:
-        return bool(value < condition["below"])
-    return bool(value > condition["above"])
-
-
-def holds(condition: Condition, evidence: Mapping[str, Any]) -> tuple[bool, dict[str, Any]]:
-    """Whether the condition holds, and every evidence value it read."""
-    used: dict[str, Any] = {}
-    return _read(condition, evidence, used), used
 
 
 @dataclass
