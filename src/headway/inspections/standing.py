@@ -1,0 +1,522 @@
+"""A school's standing: what its inspections say today, in one place that every domain reads (categorisation,
+schools causing concern, visits, risk and the pages).
+
+A standing is worked out for many schools at once (two queries for the inspections, one for predecessors)
+as of any date, under the accountability rules in ``policies/accountability-2025.yaml``: what "good or
+better" means, which schools are stuck or eligible for RISE, and when each school's next inspection is
+expected. Nothing here is stored; it is read from the inspections each time.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from headway.inspections.models import (
+    CategoryOfConcern,
+    Framework,
+    Inspection,
+    InspectionKind,
+    Judgement,
+    OverallGrade,
+    ReportCardGrade,
+)
+from headway.policy_files import Condition, PolicyError, PolicyFile, holds
+from headway.schools.models import Establishment, EstablishmentLink
+
+POLICY_DIR = Path(__file__).resolve().parent / "policies"
+DEFAULT_POLICY = "accountability-2025"
+
+#: Every fact of a standing that the accountability rules (and categorisation policies) can read.
+FACTS: dict[str, str] = {
+    "as_of": "the date the standing is for",
+    "inspected": "the school (or the predecessor it inherits from) has an inspection that judged it",
+    "inherited": "the school's own first inspection is still to come: its predecessor's outcome is used",
+    "latest_kind": "report_card or graded: the latest inspection that judged the school",
+    "latest_on": "the date of the latest inspection that judged the school",
+    "category": "category of concern at the latest inspection that judged the school: SM, SWK, RSI or none",
+    "lowest_area": "lowest report-card area grade (1 urgent improvement .. 5 exceptional)",
+    "leadership_and_governance": "report-card grade for leadership and governance (1 .. 5)",
+    "areas_below_expected": "how many report-card areas are below the expected standard",
+    "safeguarding_met": "safeguarding met / effective at the latest inspection that judged the school",
+    "latest_grade": "four-point outcome of the latest inspection when it was graded (1 outstanding .. 4 inadequate)",
+    "previous_grade": "four-point outcome of the graded inspection before the latest",
+    "last_graded_on": "date of the latest graded (four-point) inspection",
+    "last_grade": "four-point outcome of the latest graded inspection, whatever came after it",
+    "last_inspected_on": "date of the latest inspection of any kind (ungraded and monitoring too)",
+    "last_inspection_kind": "graded, report_card, ungraded or monitoring",
+    "ungraded_graded_next": "the latest inspection was ungraded and said a graded inspection should follow",
+    "ungraded_concerns": "the latest inspection was ungraded and recorded concerns",
+    "opened_on": "the date the school opened",
+    "months_open": "whole months since the school opened",
+    "good_or_better": "good or better as the accountability rules define it",
+    "stuck": "stuck as the accountability rules define it",
+    "rise_eligible": "eligible for RISE targeted intervention",
+}
+DATE_FACTS = ("as_of", "latest_on", "last_graded_on", "last_inspected_on", "opened_on")
+WORKED_OUT = ("good_or_better", "stuck", "rise_eligible")
+
+
+# --------------------------------------------------------------------------------------------- the rules
+
+
+@dataclass(frozen=True)
+class WindowRule:
+    name: str
+    when: Condition
+    reason: str
+    since: str | None = None
+    months: tuple[int, int] | None = None
+    between: tuple[dt.date, dt.date] | None = None
+    exempt: bool = False
+
+
+@dataclass(frozen=True)
+class AccountabilityRules:
+    name: str
+    title: str
+    version: int
+    inherit_from_predecessor: bool
+    good_or_better: Condition
+    stuck: Condition
+    rise_eligible: Condition
+    rise_grant_limit: int
+    windows: tuple[WindowRule, ...]
+
+
+class _RulesFile(PolicyFile):
+    def load(self) -> AccountabilityRules:
+        root = self.root()
+        top = self.mapping(root, "the accountability rules")
+        what = "the accountability rules"
+        names = set(FACTS)
+        rise_node = self.need(root, top, "rise", what)
+        rise = self.mapping(rise_node, "'rise'")
+        windows: list[WindowRule] = []
+        windows_node = self.need(root, top, "windows", what)
+        if not isinstance(windows_node, yaml.SequenceNode) or not windows_node.value:
+            raise self.fail(windows_node, "'windows' must list one or more rules")
+        for item in windows_node.value:
+            entry = self.mapping(item, "a window rule")
+            name = str(self.value(self.need(item, entry, "name", "a window rule")))
+            kinds = [key for key in ("months", "between", "exempt") if key in entry]
+            if len(kinds) != 1:
+                raise self.fail(item, f"window rule {name!r} needs exactly one of months, between or exempt")
+            months: tuple[int, int] | None = None
+            between: tuple[dt.date, dt.date] | None = None
+            since: str | None = None
+            if "months" in entry:
+                value = self.value(entry["months"])
+                if (
+                    not isinstance(value, list)
+                    or len(value) != 2
+                    or not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value)
+                    or value[0] > value[1]
+                ):
+                    raise self.fail(entry["months"], "'months' is [FROM, TO]: two whole numbers, FROM no more than TO")
+                months = (value[0], value[1])
+                since = str(self.value(self.need(item, entry, "since", f"window rule {name!r}")))
+                if since not in DATE_FACTS:
+                    raise self.fail(entry["since"], f"'since' names a date: one of {', '.join(DATE_FACTS)}")
+            if "between" in entry:
+                value = self.value(entry["between"])
+                if (
+                    not isinstance(value, list)
+                    or len(value) != 2
+                    or not all(isinstance(v, dt.date) for v in value)
+                    or value[0] > value[1]
+                ):
+                    raise self.fail(entry["between"], "'between' is [FROM, TO]: two dates, FROM no later than TO")
+                between = (value[0], value[1])
+            exempt = bool(self.value(entry["exempt"])) if "exempt" in entry else False
+            windows.append(
+                WindowRule(
+                    name=name,
+                    when=self.condition(self.need(item, entry, "when", f"window rule {name!r}"), names),
+                    reason=str(self.value(self.need(item, entry, "reason", f"window rule {name!r}"))),
+                    since=since,
+                    months=months,
+                    between=between,
+                    exempt=exempt,
+                )
+            )
+        inherit = self.value(top["inherit_from_predecessor"]) if "inherit_from_predecessor" in top else False
+        if not isinstance(inherit, bool):
+            raise self.fail(top["inherit_from_predecessor"], "'inherit_from_predecessor' must be true or false")
+        return AccountabilityRules(
+            name=str(self.value(self.need(root, top, "name", what))),
+            title=str(self.value(self.need(root, top, "title", what))),
+            version=self.whole(self.need(root, top, "version", what), 1),
+            inherit_from_predecessor=inherit,
+            good_or_better=self.condition(self.need(root, top, "good_or_better", what), names),
+            stuck=self.condition(self.need(root, top, "stuck", what), names),
+            rise_eligible=self.condition(self.need(rise_node, rise, "eligible", "'rise'"), names),
+            rise_grant_limit=self.whole(self.need(rise_node, rise, "grant_limit", "'rise'"), 0),
+            windows=tuple(windows),
+        )
+
+
+def load_rules(path: Path) -> AccountabilityRules:
+    """The accountability rules in a file, validated (``PolicyError`` says ``file:line: problem``)."""
+    return _RulesFile(path).load()
+
+
+@cache
+def rules_named(name: str = DEFAULT_POLICY) -> AccountabilityRules:
+    path = POLICY_DIR / f"{name}.yaml"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in POLICY_DIR.glob("*.yaml")))
+        raise PolicyError(f"no accountability rules called {name!r}; shipped: {known}")
+    return load_rules(path)
+
+
+# ------------------------------------------------------------------------------------------ the standing
+
+
+@dataclass(frozen=True)
+class Window:
+    """When the next inspection is expected, and why; ``opens`` and ``closes`` are None when the school is
+    exempt or no rule gives a window."""
+
+    opens: dt.date | None
+    closes: dt.date | None
+    reason: str
+    rule: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "from": self.opens.isoformat() if self.opens else None,
+            "to": self.closes.isoformat() if self.closes else None,
+            "reason": self.reason,
+        }
+
+
+@dataclass
+class Standing:
+    establishment_id: int
+    urn: int
+    name: str
+    as_of: dt.date
+    latest: Inspection | None = None  # the latest inspection that judged the school (report card or graded)
+    latest_report_card: Inspection | None = None
+    latest_graded: Inspection | None = None  # the latest four-point graded inspection
+    latest_ungraded: Inspection | None = None
+    last_inspection: Inspection | None = None  # of any kind
+    inherited_from_urn: int | None = None
+    areas: dict[str, str] = field(default_factory=dict)  # the latest judging inspection's areas, in words
+    facts: dict[str, Any] = field(default_factory=dict)
+    window: Window | None = None
+
+    @property
+    def category_of_concern(self) -> str:
+        return str(self.facts.get("category") or "")
+
+    @property
+    def category_label(self) -> str:
+        code = self.category_of_concern
+        return str(CategoryOfConcern(code).label) if code else ""
+
+    @property
+    def safeguarding_met(self) -> bool | None:
+        value = self.facts.get("safeguarding_met")
+        return value if isinstance(value, bool) else None
+
+    @property
+    def previous_grade(self) -> int | None:
+        value = self.facts.get("previous_grade")
+        return int(value) if value is not None else None
+
+    @property
+    def stuck(self) -> bool:
+        return bool(self.facts.get("stuck"))
+
+    @property
+    def rise_eligible(self) -> bool:
+        return bool(self.facts.get("rise_eligible"))
+
+    @property
+    def good_or_better(self) -> bool:
+        return bool(self.facts.get("good_or_better"))
+
+    @property
+    def in_window(self) -> bool:
+        """The next inspection's window has opened (and the inspection has not happened): overdue counts."""
+        return self.window is not None and self.window.opens is not None and self.window.opens <= self.as_of
+
+    @property
+    def overdue(self) -> bool:
+        return self.window is not None and self.window.closes is not None and self.window.closes < self.as_of
+
+    @property
+    def summary(self) -> str:
+        """The latest outcome in a headteacher's words."""
+        return describe(self.latest) if self.latest is not None else "Not yet inspected"
+
+    def as_json(self) -> dict[str, Any]:
+        latest = self.latest
+        return {
+            "urn": self.urn,
+            "name": self.name,
+            "latest": None
+            if latest is None
+            else {
+                "framework": latest.framework,
+                "kind": latest.kind,
+                "start_date": latest.start_date.isoformat(),
+                "areas": self.areas,
+                "safeguarding_met": latest.safeguarding_met,
+                "inherited_from_urn": self.inherited_from_urn,
+            },
+            "category_of_concern": self.category_of_concern or None,
+            "safeguarding_met": self.safeguarding_met,
+            "previous_grade": self.previous_grade,
+            "good_or_better": self.good_or_better,
+            "stuck": self.stuck,
+            "rise_eligible": self.rise_eligible,
+            "next_inspection_window": self.window.as_json() if self.window else None,
+            "in_window": self.in_window,
+            "overdue": self.overdue,
+        }
+
+
+GRADE_WORDS = {int(g): str(g.label).lower() for g in OverallGrade}
+
+
+def four_point_outcome(inspection: Inspection) -> int | None:
+    """A graded inspection's outcome on the four-point scale: the overall grade, or its worst key judgement
+    where it had none (September 2024 framework, or an overall "Not judged")."""
+    if inspection.overall_effectiveness is not None:
+        return int(inspection.overall_effectiveness)
+    grades = [j.grade for j in inspection.judgements.all() if j.scale == Judgement.Scale.FOUR_POINT]
+    return max(grades) if grades else None
+
+
+def describe(inspection: Inspection) -> str:
+    """An inspection's outcome in words, e.g. 'Report card: leadership and governance needs attention'."""
+    when = f"{inspection.start_date.day} {inspection.start_date:%B %Y}"
+    if inspection.kind == InspectionKind.REPORT_CARD:
+        grades = {j.area: j.grade for j in inspection.judgements.all() if j.scale == Judgement.Scale.REPORT_CARD}
+        parts = []
+        if grades:
+            lowest = min(grades.values())
+            parts.append(f"lowest area {str(ReportCardGrade(lowest).label).lower()}")
+        if inspection.safeguarding_met is False:
+            parts.append("safeguarding not met")
+        elif inspection.safeguarding_met is None:
+            parts.append("safeguarding not recorded")
+        text = f"Report card ({when})" + (": " + ", ".join(parts) if parts else "")
+    elif inspection.kind in {InspectionKind.UNGRADED, InspectionKind.MONITORING}:
+        text = f"{inspection.get_kind_display()} ({when})" + (
+            f": {inspection.overall_label}" if inspection.overall_label else ""
+        )
+    else:
+        outcome = four_point_outcome(inspection)
+        label = inspection.overall_label or (GRADE_WORDS.get(outcome, "") if outcome else "")
+        if inspection.overall_effectiveness is None and outcome is not None:
+            label = f"weakest key judgement {GRADE_WORDS[outcome]}"
+        text = f"{label[:1].upper()}{label[1:]} ({when})" if label else f"Graded inspection ({when})"
+    if inspection.category_of_concern:
+        text += f", {inspection.get_category_of_concern_display().lower()}"
+    return text
+
+
+def _chunks(values: Sequence[Any], size: int = 2000) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _inspections_by_school(ids: Sequence[int], as_of: dt.date) -> dict[int, list[Inspection]]:
+    found: dict[int, list[Inspection]] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        for inspection in (
+            Inspection.objects.filter(establishment_id__in=chunk, start_date__lte=as_of)
+            .prefetch_related("judgements")
+            .order_by("start_date", "id")
+        ):
+            found.setdefault(inspection.establishment_id, []).append(inspection)
+    return found
+
+
+def _predecessors(urns: Sequence[int]) -> dict[int, list[int]]:
+    """Each URN's predecessors' URNs, as GIAS links record them (either direction)."""
+    found: dict[int, list[int]] = {}
+    for chunk in _chunks(sorted(set(urns))):
+        for urn, linked, link_type in EstablishmentLink.objects.filter(urn__in=chunk).values_list(
+            "urn", "linked_urn", "link_type"
+        ):
+            if link_type.lower().startswith("predecessor"):
+                found.setdefault(urn, []).append(linked)
+        for urn, linked, link_type in EstablishmentLink.objects.filter(linked_urn__in=chunk).values_list(
+            "urn", "linked_urn", "link_type"
+        ):
+            if link_type.lower().startswith("successor"):
+                found.setdefault(linked, []).append(urn)
+    return found
+
+
+def _judges(inspection: Inspection) -> bool:
+    if inspection.kind == InspectionKind.REPORT_CARD:
+        return True
+    return inspection.kind == InspectionKind.GRADED and four_point_outcome(inspection) is not None
+
+
+def _facts(
+    own: list[Inspection], inherited: list[Inspection], opened_on: dt.date | None, as_of: dt.date
+) -> tuple[dict[str, Any], dict[str, Inspection | None]]:
+    """The facts of one school's standing from its inspections (oldest first)."""
+    inspections = own if any(_judges(i) for i in own) else inherited + own
+    judging = [i for i in inspections if _judges(i)]
+    graded = [i for i in judging if i.kind == InspectionKind.GRADED]
+    report_cards = [i for i in judging if i.kind == InspectionKind.REPORT_CARD]
+    latest = judging[-1] if judging else None
+    last = inspections[-1] if inspections else None
+    ungraded = [i for i in inspections if i.kind == InspectionKind.UNGRADED]
+    facts: dict[str, Any] = {name: None for name in FACTS}
+    facts.update(
+        as_of=as_of,
+        inspected=latest is not None,
+        inherited=bool(inherited) and not any(_judges(i) for i in own),
+        opened_on=opened_on,
+        months_open=_months_between(opened_on, as_of) if opened_on is not None and opened_on <= as_of else None,
+        category="",
+        ungraded_graded_next=False,
+        ungraded_concerns=False,
+        areas_below_expected=0,
+    )
+    if last is not None:
+        facts["last_inspected_on"] = last.start_date
+        facts["last_inspection_kind"] = last.kind
+        if last.kind == InspectionKind.UNGRADED:
+            from headway.inspections.frameworks import ungraded_outcome
+
+            said = ungraded_outcome(last.overall_label)
+            facts["ungraded_graded_next"] = said.graded_next
+            facts["ungraded_concerns"] = said.concerns
+    if graded:
+        facts["last_graded_on"] = graded[-1].start_date
+        facts["last_grade"] = four_point_outcome(graded[-1])
+    if latest is not None:
+        facts["latest_kind"] = "report_card" if latest.kind == InspectionKind.REPORT_CARD else "graded"
+        facts["latest_on"] = latest.start_date
+        facts["category"] = latest.category_of_concern
+        facts["safeguarding_met"] = latest.safeguarding_met
+        before = [i for i in graded if i.start_date < latest.start_date]
+        facts["previous_grade"] = four_point_outcome(before[-1]) if before else None
+        if latest.kind == InspectionKind.REPORT_CARD:
+            grades = {j.area: j.grade for j in latest.judgements.all() if j.scale == Judgement.Scale.REPORT_CARD}
+            if grades:
+                facts["lowest_area"] = min(grades.values())
+                facts["areas_below_expected"] = sum(1 for g in grades.values() if g < ReportCardGrade.EXPECTED_STANDARD)
+            facts["leadership_and_governance"] = grades.get("Leadership and governance")
+        else:
+            facts["latest_grade"] = four_point_outcome(latest)
+    kinds: dict[str, Inspection | None] = {
+        "latest": latest,
+        "latest_report_card": report_cards[-1] if report_cards else None,
+        "latest_graded": graded[-1] if graded else None,
+        "latest_ungraded": ungraded[-1] if ungraded else None,
+        "last": last,
+    }
+    return facts, kinds
+
+
+def _months_between(earlier: dt.date, later: dt.date) -> int:
+    months = (later.year - earlier.year) * 12 + later.month - earlier.month
+    return months - 1 if later.day < earlier.day else months
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later (the month's last day where it is shorter)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _window(rules: AccountabilityRules, facts: Mapping[str, Any]) -> Window:
+    for rule in rules.windows:
+        ok, _ = holds(rule.when, facts)
+        if not ok:
+            continue
+        if rule.exempt:
+            return Window(None, None, rule.reason, rule.name)
+        if rule.between is not None:
+            return Window(rule.between[0], rule.between[1], rule.reason, rule.name)
+        since = facts.get(rule.since or "")
+        if not isinstance(since, dt.date) or rule.months is None:
+            continue  # the date the rule counts from is not known: try the next rule
+        return Window(
+            add_months(since, rule.months[0]),
+            add_months(since, rule.months[1]),
+            rule.reason,
+            rule.name,
+        )
+    if not facts.get("inspected"):
+        return Window(None, None, "No inspection on record: import Ofsted's inspections for this school", "none")
+    return Window(None, None, "No rule gives a window for this school", "none")
+
+
+def standings(
+    establishments: Sequence[Establishment], *, as_of: dt.date, rules: AccountabilityRules | None = None
+) -> dict[int, Standing]:
+    """The standing of every school given, keyed by establishment id, as it was on ``as_of``."""
+    rules = rules or rules_named()
+    ids = [e.pk for e in establishments]
+    by_school = _inspections_by_school(ids, as_of)
+    inherited: dict[int, tuple[int, list[Inspection]]] = {}
+    if rules.inherit_from_predecessor:
+        waiting = [e for e in establishments if not any(_judges(i) for i in by_school.get(e.pk, []))]
+        if waiting:
+            links = _predecessors([e.urn for e in waiting])
+            predecessor_urns = sorted({urn for e in waiting for urn in links.get(e.urn, [])})
+            predecessor_ids = dict(Establishment.objects.filter(urn__in=predecessor_urns).values_list("urn", "id"))
+            theirs = _inspections_by_school(list(predecessor_ids.values()), as_of)
+            for school in waiting:
+                candidates = [(urn, theirs.get(predecessor_ids.get(urn, 0), [])) for urn in links.get(school.urn, [])]
+                candidates = [(urn, found) for urn, found in candidates if any(_judges(i) for i in found)]
+                if candidates:
+                    # the predecessor judged most recently
+                    urn, found = max(candidates, key=lambda item: [i for i in item[1] if _judges(i)][-1].start_date)
+                    inherited[school.pk] = (urn, found)
+    result: dict[int, Standing] = {}
+    for school in establishments:
+        predecessor_urn, predecessor_inspections = inherited.get(school.pk, (None, []))
+        facts, kinds = _facts(by_school.get(school.pk, []), predecessor_inspections, school.open_date, as_of)
+        for name, condition in (
+            ("good_or_better", rules.good_or_better),
+            ("stuck", rules.stuck),
+        ):
+            facts[name] = holds(condition, facts)[0]
+        facts["rise_eligible"] = holds(rules.rise_eligible, facts)[0]
+        latest = kinds["latest"]
+        standing = Standing(
+            establishment_id=school.pk,
+            urn=school.urn,
+            name=school.name,
+            as_of=as_of,
+            latest=latest,
+            latest_report_card=kinds["latest_report_card"],
+            latest_graded=kinds["latest_graded"],
+            latest_ungraded=kinds["latest_ungraded"],
+            last_inspection=kinds["last"],
+            inherited_from_urn=predecessor_urn if facts["inherited"] else None,
+            areas={j.area: j.grade_label for j in latest.judgements.all()} if latest is not None else {},
+            facts=facts,
+        )
+        standing.window = _window(rules, facts)
+        result[school.pk] = standing
+    return result
+
+
+def standing_of(establishment: Establishment, *, as_of: dt.date) -> Standing:
+    return standings([establishment], as_of=as_of)[establishment.pk]
+
+
+def framework_label(code: str) -> str:
+    return str(Framework(code).label) if code in Framework.values else code
