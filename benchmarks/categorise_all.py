@@ -7,7 +7,7 @@ the shared data folder into a fresh database, then times, for every open state-f
 2. applying the policy to it (``headway.risk.policy.apply_policy``): the categorisation itself;
 3. a whole round as a command would run it (evidence, policy and writing every proposal), without risk scores.
 
-    .venv/bin/python benchmarks/categorise_all.py [--policy barnet-2020] [--as-of 2018-12-31] [--json]
+    .venv/bin/python benchmarks/categorise_all.py [--policy barnet-2020] [--as-of 2020-12-31] [--json]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--policy", default="barnet-2020")
-    parser.add_argument("--as-of", default="2018-12-31")
+    parser.add_argument("--as-of", default="2020-12-31")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     return run_on_fresh_database(lambda database: run(args, database), prefix="headway-categorise-bench-")

@@ -40,7 +40,12 @@ class PolicyFile:
     def mapping(self, node: yaml.Node, what: str) -> dict[str, yaml.Node]:
         if not isinstance(node, yaml.MappingNode):
             raise self.fail(node, f"{what} must be a mapping")
-        return {str(key.value): value for key, value in node.value}
+        entries: dict[str, yaml.Node] = {}
+        for key, value in node.value:
+            if str(key.value) in entries:
+                raise self.fail(key, f"{key.value!r} is given twice in {what}")
+            entries[str(key.value)] = value
+        return entries
 
     def value(self, node: yaml.Node) -> Any:
         return yaml.safe_load(yaml.serialize(node))

@@ -134,7 +134,7 @@ def test_the_pack_for_a_prepared_meeting(world: World) -> None:
     for text in (
         "Schools review group, 14 January 2026: meeting pack",
         "Previous meeting: 15 October 2025.",
-        "Policy: scc-2024 v1.",
+        "Policy: scc-2024 v2.",
         "Alton Infant School",
         "115850",
         "Olu Lead",

@@ -16,7 +16,7 @@ SHIPPED = POLICY_DIR / f"{DEFAULT_POLICY}.yaml"
 def test_the_shipped_policy_loads() -> None:
     policy = concern_policy_named()
     assert policy == load_concern_policy(SHIPPED)
-    assert (policy.name, policy.version) == ("scc-2024", 1)
+    assert (policy.name, policy.version) == ("scc-2024", 2)
     assert policy.plan_review_at_least_every_days == 105
     assert policy.removal_blocked_by_grades == (3, 4)
     assert policy.removal_cleared_by_grades == (1, 2)
@@ -30,14 +30,19 @@ def test_the_shipped_policy_loads() -> None:
     assert "unacceptably low" in policy.grounds["standards"]
     assert (policy.compliance_default_days, policy.compliance_minimum_days) == (15, 10)
     assert policy.warning_notice_maintained_only is True
-    assert set(policy.eligibility_grounds) == {"warning_notice_not_complied", "special_measures", "serious_weaknesses"}
+    assert set(policy.eligibility_grounds) == {
+        "warning_notice_not_complied",
+        "special_measures",
+        "serious_weaknesses",
+        "requires_significant_improvement",
+    }
     assert [(p.code, p.section) for p in policy.statutory_powers.values()] == [
         ("require_arrangements", "EIA 2006 s.63"),
         ("additional_governors", "EIA 2006 s.64"),
         ("interim_executive_board", "EIA 2006 s.65"),
         ("suspend_delegated_budget", "EIA 2006 s.66"),
     ]
-    assert policy.statement_categories == ("SM", "SWK")
+    assert policy.statement_categories == ("SM", "SWK", "RSI")
     assert (policy.statement_due_working_days, policy.statement_visits_per_year) == (10, 12)
     assert policy.academy_first_contacts == ("headteacher", "chair", "trust")
     assert policy.academy_escalation == ("regional_director", "esfa", "ofsted")
@@ -94,9 +99,9 @@ SHIPPED_TEXT = SHIPPED.read_text(encoding="utf-8")
             id="default-zero",
         ),
         pytest.param(
-            SHIPPED_TEXT.replace("categories: [SM, SWK]", "categories: [SM, SWK, RI]"),
+            SHIPPED_TEXT.replace("categories: [SM, SWK, RSI]", "categories: [SM, SWK, RI]"),
             "categories: [SM, SWK, RI]",
-            "'categories': unknown 'RI'; known: SM, SWK",
+            "'categories': unknown 'RI'; known: RSI, SM, SWK",
             id="unknown-statement-category",
         ),
         pytest.param(

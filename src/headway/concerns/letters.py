@@ -20,6 +20,7 @@ from typing import Any
 
 import docx
 from django.template import Context, Engine
+from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from fpdf.enums import XPos, YPos
@@ -28,7 +29,7 @@ from headway.accounts.models import User
 from headway.concerns import rules
 from headway.concerns.models import Letter, ReviewGroupDecision, SchoolCausingConcern, WarningNotice
 from headway.concerns.pdf import FooterPDF
-from headway.concerns.policy import concern_policy_named
+from headway.concerns.policy import concern_policy_in_force
 from headway.reports.pdf_text import latin1
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "letter_templates"
@@ -113,7 +114,7 @@ def letter_context(
 ) -> dict[str, Any]:
     """What a letter template can use (listed in ``letter_templates/README.md``)."""
     school = concern.establishment
-    policy = concern_policy_named()
+    policy = concern_policy_in_force(timezone.localdate())
     context: dict[str, Any] = {
         "school": school,
         "local_authority": school.local_authority,

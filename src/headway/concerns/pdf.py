@@ -131,13 +131,13 @@ def review_group_pack_pdf(meeting: ReviewGroupMeeting, *, compress: bool = True)
     """The pack for a meeting of the schools review group: its agenda (the snapshot taken when it was prepared,
     or, when none was, the agenda as the records stand now, not saved), the decisions recorded at the meeting
     and its minutes."""
-    from headway.concerns.policy import concern_policy_named
+    from headway.concerns.policy import concern_policy_in_force
     from headway.concerns.selectors import agenda_for
 
     agenda: dict[str, Any] = dict(meeting.agenda or {})
     snapshot = bool(agenda)
     if not snapshot:
-        agenda = agenda_for(meeting, concern_policy_named())
+        agenda = agenda_for(meeting, concern_policy_in_force(meeting.held_on))
     authority = meeting.local_authority
     title = f"Schools review group, {meeting.held_on:%-d %B %Y}"
     pdf, out = _landscape(title, f"{authority.name} - {title}", compress=compress)

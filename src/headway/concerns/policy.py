@@ -5,6 +5,7 @@ Loading validates everything and reports ``file:line: problem`` (``PolicyError``
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,20 @@ class StatutoryPowerRule:
     section: str
 
 
+CATEGORIES = {"SM", "SWK", "RSI"}
+
+
+@dataclass(frozen=True)
+class AcademyOrderRule:
+    """Whether the Secretary of State must (duty) or may (power) make an academy order for a maintained school
+    in a category of concern, and for which categories structural intervention is the default."""
+
+    duty_for: tuple[str, ...]
+    power_for: tuple[str, ...]
+    structural_default_for: tuple[str, ...]
+    basis: str
+
+
 @dataclass(frozen=True)
 class ConcernPolicy:
     name: str
@@ -53,6 +68,14 @@ class ConcernPolicy:
     statement_visits_per_year: int
     academy_first_contacts: tuple[str, ...]
     academy_escalation: tuple[str, ...]
+    effective_from: dt.date = dt.date(2000, 1, 1)
+    effective_to: dt.date | None = None
+    academy_order: AcademyOrderRule | None = None
+    rise_targeted_for: tuple[str, ...] = ()
+    rise_targeted_from: dt.date | None = None
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
 
 ELIGIBILITY_KEYS = ("warning_notice_not_complied", "special_measures", "serious_weaknesses")
@@ -79,9 +102,27 @@ class _ConcernLoader(_Loader):
             out[key] = text
         return out
 
-    def codes(self, node: yaml.Node, allowed: set[str], what: str) -> tuple[str, ...]:
+    def date(self, node: yaml.Node, what: str) -> dt.date:
         value = self.value(node)
-        if not isinstance(value, list) or not value:
+        if not isinstance(value, dt.date):
+            raise self.fail(node, f"{what} must be a date (YYYY-MM-DD)")
+        return value
+
+    def academy_order(self, node: yaml.Node) -> AcademyOrderRule:
+        entries = self.mapping(node, "'academy_order'")
+        lists = {}
+        for key in ("duty_for", "power_for", "structural_default_for"):
+            lists[key] = self.codes(entries[key], CATEGORIES, f"'{key}'", empty=True) if key in entries else ()
+        return AcademyOrderRule(
+            duty_for=lists["duty_for"],
+            power_for=lists["power_for"],
+            structural_default_for=lists["structural_default_for"],
+            basis=str(self.value(self.need(node, entries, "basis", "'academy_order'"))),
+        )
+
+    def codes(self, node: yaml.Node, allowed: set[str], what: str, *, empty: bool = False) -> tuple[str, ...]:
+        value = self.value(node)
+        if not isinstance(value, list) or (not value and not empty):
             raise self.fail(node, f"{what} must list one or more of {', '.join(sorted(allowed))}")
         for code in value:
             if str(code) not in allowed:
@@ -144,7 +185,17 @@ class _ConcernLoader(_Loader):
         if not isinstance(maintained_only, bool):
             raise self.fail(notice["maintained_only"], "'maintained_only' must be true or false")
         version = self.whole(self.need(root, top, "version", what), 1)
+        effective_to = self.date(top["effective_to"], "'effective_to'") if "effective_to" in top else None
+        rise_node = top.get("rise")
+        rise = self.mapping(rise_node, "'rise'") if rise_node is not None else {}
         return ConcernPolicy(
+            effective_from=self.date(self.need(root, top, "effective_from", what), "'effective_from'"),
+            effective_to=effective_to,
+            academy_order=self.academy_order(top["academy_order"]) if "academy_order" in top else None,
+            rise_targeted_for=self.codes(rise["targeted_for"], CATEGORIES, "'targeted_for'", empty=True)
+            if "targeted_for" in rise
+            else (),
+            rise_targeted_from=self.date(rise["targeted_from"], "'targeted_from'") if "targeted_from" in rise else None,
             name=str(self.value(self.need(root, top, "name", what))),
             title=str(self.value(self.need(root, top, "title", what))),
             version=version,
@@ -162,7 +213,7 @@ class _ConcernLoader(_Loader):
             eligibility_grounds=eligibility,
             statutory_powers=powers,
             statement_categories=self.codes(
-                self.need(soa_node, soa, "categories", "'statement_of_action'"), {"SM", "SWK"}, "'categories'"
+                self.need(soa_node, soa, "categories", "'statement_of_action'"), CATEGORIES, "'categories'"
             ),
             statement_due_working_days=self.whole(
                 self.need(soa_node, soa, "due_working_days_after_publication", "'statement_of_action'"), 1
@@ -181,6 +232,15 @@ class _ConcernLoader(_Loader):
 
 def load_concern_policy(path: Path) -> ConcernPolicy:
     return _ConcernLoader(path).load_concern_policy()
+
+
+def concern_policy_in_force(day: dt.date) -> ConcernPolicy:
+    """The shipped schools-causing-concern policy in force on ``day`` (the latest to start, if two overlap)."""
+    policies = [load_concern_policy(path) for path in sorted(POLICY_DIR.glob("*.yaml"))]
+    in_force = [policy for policy in policies if policy.in_force_on(day)]
+    if not in_force:
+        return concern_policy_named(DEFAULT_POLICY)
+    return max(in_force, key=lambda policy: policy.effective_from)
 
 
 def concern_policy_named(name: str = DEFAULT_POLICY) -> ConcernPolicy:

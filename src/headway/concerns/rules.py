@@ -172,6 +172,14 @@ def warning_notice_reasons(concern: SchoolCausingConcern, policy: ConcernPolicy,
     return reasons
 
 
+#: The eligibility ground each category of concern gives (Education and Inspections Act 2006 ss.61-62).
+CATEGORY_GROUNDS = {
+    "SM": "special_measures",
+    "SWK": "serious_weaknesses",
+    "RSI": "requires_significant_improvement",
+}
+
+
 @dataclass(frozen=True)
 class Eligibility:
     since: dt.date
@@ -195,8 +203,10 @@ def eligibility(concern: SchoolCausingConcern, policy: ConcernPolicy) -> Eligibi
         key = "warning_notice_not_complied"
         found.append(Eligibility(notice.eligibility_notice_on, key, policy.eligibility_grounds[key]))
     standing = inspection_standing(concern.establishment, policy)
-    if standing is not None and standing.inspection.category_of_concern in {"SM", "SWK"}:
-        key = "special_measures" if standing.inspection.category_of_concern == "SM" else "serious_weaknesses"
+    if standing is not None and standing.inspection.category_of_concern in CATEGORY_GROUNDS:
+        key = CATEGORY_GROUNDS[standing.inspection.category_of_concern]
+        if key not in policy.eligibility_grounds:  # an older policy file: RSI is the statutory SWK category
+            key = "serious_weaknesses"
         since = standing.inspection.publication_date or standing.inspection.start_date
         found.append(Eligibility(since, key, policy.eligibility_grounds[key]))
     return min(found, key=lambda e: e.since) if found else None
@@ -227,3 +237,35 @@ def plan_review_due(concern: SchoolCausingConcern, policy: ConcernPolicy) -> dt.
     last = PlanReview.objects.filter(plan__concern=concern).order_by("-reviewed_on").first()
     since = max(plan.agreed_on, last.reviewed_on) if last is not None else plan.agreed_on
     return since + dt.timedelta(days=policy.plan_review_at_least_every_days)
+
+
+def academy_order_position(concern: SchoolCausingConcern, policy: ConcernPolicy) -> str | None:
+    """What the law says about an academy order for a maintained school in a category of concern, in words;
+    None when the school is not a maintained school in a category of concern or the policy says nothing."""
+    rule = policy.academy_order
+    if rule is None or not is_maintained(concern.establishment):
+        return None
+    standing = inspection_standing(concern.establishment, policy)
+    category = standing.inspection.category_of_concern if standing is not None else ""
+    if not category:
+        return None
+    name = standing.inspection.get_category_of_concern_display().lower() if standing is not None else category
+    if category in rule.duty_for:
+        text = f"The Secretary of State must make an academy order for a maintained school in {name}"
+    elif category in rule.power_for:
+        text = f"The Secretary of State may make an academy order for a maintained school in {name}"
+    else:
+        return None
+    if category in rule.structural_default_for:
+        text += "; structural intervention is the default"
+    else:
+        text += "; structural intervention is not the default"
+    return f"{text} ({rule.basis})."
+
+
+def rise_targeted(concern: SchoolCausingConcern, policy: ConcernPolicy, today: dt.date) -> bool:
+    """Whether the policy sends this school to RISE targeted intervention because of its category."""
+    if not policy.rise_targeted_for or (policy.rise_targeted_from and today < policy.rise_targeted_from):
+        return False
+    standing = inspection_standing(concern.establishment, policy)
+    return standing is not None and standing.inspection.category_of_concern in policy.rise_targeted_for

@@ -134,6 +134,8 @@ class Case:
     removal_blocker: str | None
     eligibility: rules.Eligibility | None
     statement_needed: bool
+    academy_order: str | None = None
+    rise_targeted: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -172,6 +174,8 @@ def case_for(establishment: Establishment, policy: ConcernPolicy, today: dt.date
         removal_blocker=rules.removal_blocker(concern, policy) if is_open and concern else None,
         eligibility=rules.eligibility(concern, policy) if is_open and concern else None,
         statement_needed=bool(is_open and concern and rules.statement_of_action_inspection(concern, policy)),
+        academy_order=rules.academy_order_position(concern, policy) if is_open and concern else None,
+        rise_targeted=bool(is_open and concern and rules.rise_targeted(concern, policy, today)),
     )
 
 

@@ -36,7 +36,7 @@ from headway.concerns.models import (
     StatutoryPower,
     WarningNotice,
 )
-from headway.concerns.policy import ConcernPolicy, concern_policy_named
+from headway.concerns.policy import ConcernPolicy, concern_policy_in_force
 from headway.refusals import RuleRefused
 from headway.schools.models import Establishment, LocalAuthority
 
@@ -45,8 +45,9 @@ class ConcernRuleError(RuleRefused):
     """The record asked for breaks a rule; the message says which, in the users' words."""
 
 
-def _policy(policy: ConcernPolicy | None) -> ConcernPolicy:
-    return policy if policy is not None else concern_policy_named()
+def _policy(policy: ConcernPolicy | None, on: dt.date | None = None) -> ConcernPolicy:
+    """The policy given, or the shipped one in force on the day (today by default)."""
+    return policy if policy is not None else concern_policy_in_force(on or timezone.localdate())
 
 
 def concern_state(concern: SchoolCausingConcern) -> dict[str, Any]:
@@ -88,7 +89,7 @@ def agenda_prepare(*, meeting: ReviewGroupMeeting, by: User, policy: ConcernPoli
     the audit trail keeps the first."""
     from headway.concerns.selectors import agenda_for
 
-    agenda = agenda_for(meeting, _policy(policy))
+    agenda = agenda_for(meeting, _policy(policy, meeting.held_on))
     with transaction.atomic():
         before = {"agenda_prepared_at": meeting.agenda_prepared_at, "agenda": meeting.agenda or None}
         meeting.agenda = agenda

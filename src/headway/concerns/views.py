@@ -46,7 +46,7 @@ from headway.concerns.models import (
     SchoolCausingConcern,
     WarningNotice,
 )
-from headway.concerns.policy import ConcernPolicy, concern_policy_named
+from headway.concerns.policy import ConcernPolicy, concern_policy_in_force
 from headway.concerns.services import ConcernRuleError
 from headway.concerns.timeline import audit_trail_for
 from headway.refusals import attempt
@@ -65,7 +65,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _policy() -> ConcernPolicy:
-    return concern_policy_named()
+    return concern_policy_in_force(timezone.localdate())
 
 
 def _today() -> dt.date:

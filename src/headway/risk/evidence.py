@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from headway.inspections.models import Framework, Inspection, Judgement
+from headway.inspections.standing import standings
 from headway.performance.catalogue import catalogue
 from headway.performance.models import SchoolResult
 from headway.performance.standards import Figure, school_standards, standards
@@ -17,13 +16,21 @@ from headway.schools.models import Establishment
 
 #: Every name a policy condition may read, and what it means.
 EVIDENCE: dict[str, str] = {
-    "inspected": "the school has a graded inspection",
-    "latest_grade": "latest overall grade (1 outstanding .. 4 inadequate)",
-    "latest_category": "category of concern at the latest graded inspection (SWK, SM)",
-    "grade_age_years": "years since the latest graded inspection",
+    "inspected": "the school (or the predecessor whose outcome it still carries) has an inspection that judged it",
+    "latest_grade": "latest overall grade when the latest inspection was a graded one (1 outstanding .. 4 inadequate;"
+    " the worst key judgement where there was no overall grade)",
+    "latest_category": "category of concern at the latest inspection that judged the school (SM, SWK, RSI)",
+    "grade_age_years": "years since the latest inspection that judged the school (graded or report card)",
     "report_card_lowest": "lowest report-card area grade (1 urgent improvement .. 5 exceptional)",
-    "safeguarding_met": "safeguarding effective / met at the latest inspection that said",
-    "previous_grade": "the overall grade before the latest",
+    "leadership_and_governance": "report-card grade for leadership and governance (1 urgent improvement .. 5)",
+    "areas_below_expected": "how many report-card areas are below the expected standard",
+    "report_card": "the latest inspection that judged the school was a report card",
+    "safeguarding_met": "safeguarding effective / met at the latest inspection that judged the school",
+    "previous_grade": "the graded outcome before the latest inspection (the OEIF grade before a report card)",
+    "good_or_better": "good or better at the latest inspection (report card: no area below expected, safeguarding met)",
+    "stuck": "stuck: below good at the latest two inspections, as the accountability rules define it",
+    "rise_eligible": "eligible for RISE targeted intervention",
+    "in_inspection_window": "the next inspection's window has opened",
     "governance": "maintained, academy, independent or other",
     "phase": "phase of education",
     "type_name": "type of establishment, e.g. Pupil referral unit",
@@ -47,56 +54,9 @@ def results_available(year: int, as_of: dt.date) -> bool:
     return dt.date(year, 12, 15) <= as_of
 
 
-@dataclass
-class _Grades:
-    latest: tuple[dt.date, int, str] | None = None
-    previous: int | None = None
-    report_card_lowest: int | None = None
-    safeguarding: bool | None = None
-
-
 def _chunks(values: Sequence[Any], size: int = 2000) -> Iterable[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
-
-def _grades(ids: Sequence[int], as_of: dt.date) -> dict[int, _Grades]:
-    grades: dict[int, _Grades] = {}
-    rows: list[tuple[int, int, dt.date, int | None, str, str, bool | None]] = []
-    for chunk in _chunks(ids):
-        rows.extend(
-            Inspection.objects.filter(establishment_id__in=chunk, start_date__lte=as_of).values_list(
-                "id",
-                "establishment_id",
-                "start_date",
-                "overall_effectiveness",
-                "category_of_concern",
-                "framework",
-                "safeguarding_met",
-            )
-        )
-    rows.sort(key=lambda row: row[2])
-    report_cards = [row[0] for row in rows if row[5] == Framework.REPORT_CARD_2025]
-    lowest: dict[int, int] = {}
-    for chunk in _chunks(report_cards):
-        for inspection_id, grade in Judgement.objects.filter(inspection_id__in=chunk).values_list(
-            "inspection_id", "grade"
-        ):
-            lowest[inspection_id] = min(grade, lowest.get(inspection_id, 9))
-    for inspection_id, establishment_id, start, overall, category, framework, safeguarding in rows:
-        school = grades.setdefault(establishment_id, _Grades())
-        if safeguarding is not None:
-            school.safeguarding = safeguarding
-        if framework == Framework.REPORT_CARD_2025 and inspection_id in lowest:
-            school.report_card_lowest = lowest[inspection_id]
-            school.latest = (start, 0, "")
-            continue
-        if overall is not None:
-            if school.latest is not None and school.latest[1]:
-                school.previous = school.latest[1]
-            school.latest = (start, overall, category)
-            school.report_card_lowest = None
-    return grades
 
 
 def _judgements(ids: Sequence[int], as_of: dt.date) -> dict[int, dict[str, Any]]:
@@ -159,22 +119,29 @@ def gather_evidence(
 ) -> dict[int, dict[str, Any]]:
     """The evidence of every school, keyed by establishment id, as it stood on ``as_of``."""
     ids = [e.pk for e in establishments]
-    grades = _grades(ids, as_of)
+    standing = standings(establishments, as_of=as_of)
     judgements = _judgements(ids, as_of)
     flags = _data_flags({e.urn: e.pk for e in establishments}, as_of)
     evidence: dict[int, dict[str, Any]] = {}
     for school in establishments:
-        g = grades.get(school.pk, _Grades())
-        latest = g.latest
+        facts = standing[school.pk].facts
+        latest_on = facts["latest_on"]
         floor, coasting, below = flags.get(school.pk, (None, None, None))
         item: dict[str, Any] = {
-            "inspected": latest is not None,
-            "latest_grade": latest[1] or None if latest else None,
-            "latest_category": latest[2] if latest else "",
-            "grade_age_years": round((as_of - latest[0]).days / 365.25, 1) if latest else None,
-            "report_card_lowest": g.report_card_lowest,
-            "safeguarding_met": g.safeguarding,
-            "previous_grade": g.previous,
+            "inspected": facts["inspected"],
+            "latest_grade": facts["latest_grade"],
+            "latest_category": facts["category"] or "",
+            "grade_age_years": round((as_of - latest_on).days / 365.25, 1) if latest_on else None,
+            "report_card_lowest": facts["lowest_area"],
+            "leadership_and_governance": facts["leadership_and_governance"],
+            "areas_below_expected": facts["areas_below_expected"],
+            "report_card": facts["latest_kind"] == "report_card",
+            "safeguarding_met": facts["safeguarding_met"],
+            "previous_grade": facts["previous_grade"],
+            "good_or_better": facts["good_or_better"],
+            "stuck": facts["stuck"],
+            "rise_eligible": facts["rise_eligible"],
+            "in_inspection_window": standing[school.pk].in_window,
             "governance": school.governance,
             "phase": school.phase,
             "type_name": school.type_name,

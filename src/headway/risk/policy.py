@@ -63,6 +63,19 @@ class Policy:
     derived: tuple[Derived, ...] = ()
     authority: str = ""
 
+    def refuse_outside_dates(self, as_of: dt.date) -> None:
+        """A policy applies only between its dates: a round as of 2019 uses the rules of 2019."""
+        if as_of < self.effective_from:
+            raise PolicyError(
+                f"The policy {self.title} ({self.name}) is in force from {self.effective_from:%-d %B %Y}: "
+                f"it cannot be used for a round as of {as_of:%-d %B %Y}. Choose a policy in force on that date."
+            )
+        if self.effective_to is not None and as_of > self.effective_to:
+            raise PolicyError(
+                f"The policy {self.title} ({self.name}) ended on {self.effective_to:%-d %B %Y}: "
+                f"it cannot be used for a round as of {as_of:%-d %B %Y}. Choose a policy in force on that date."
+            )
+
     def category(self, code: str) -> Category:
         for category in self.categories:
             if category.code == code:

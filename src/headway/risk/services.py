@@ -83,7 +83,9 @@ def round_run(
     with_risk: bool = True,
     establishments: list[Establishment] | None = None,
 ) -> CategorisationRound:
-    """Propose a category for every open school of the authority under the policy, as of a date."""
+    """Propose a category for every open school of the authority under the policy, as of a date. A policy
+    not in force on that date is refused (``PolicyError``, with the reason)."""
+    policy.refuse_outside_dates(as_of)
     schools = establishments
     if schools is None:
         schools = list(

@@ -39,14 +39,17 @@ class Command(BaseCommand):
             confirmer = User.objects.filter(username=options["confirm_as"]).first()
             if confirmer is None:
                 raise CommandError(f"no user called {options['confirm_as']!r}")
-        categorisation_round = round_run(
-            local_authority=authority,
-            policy=policy,
-            as_of=options["as_of"] or timezone.localdate(),
-            by=None,
-            actor_name="headway categorise (command line)",
-            with_risk=not options["no_risk"],
-        )
+        try:
+            categorisation_round = round_run(
+                local_authority=authority,
+                policy=policy,
+                as_of=options["as_of"] or timezone.localdate(),
+                by=None,
+                actor_name="headway categorise (command line)",
+                with_risk=not options["no_risk"],
+            )
+        except PolicyError as exc:
+            raise CommandError(str(exc)) from exc
         if confirmer is not None:
             round_confirm_all(categorisation_round=categorisation_round, by=confirmer)
         proposals = categorisation_round.proposals.select_related("establishment").order_by("establishment__urn")
