@@ -19,12 +19,13 @@ from django.test import Client
 from django.urls import URLPattern, get_resolver, reverse
 
 from headway.accounts.models import AuditEvent, User
-from headway.concerns import services
+from headway.concerns import rise, services
 from headway.concerns.models import (
     AcademyContact,
     ActionPlan,
     Letter,
     ReviewGroupMeeting,
+    RiseEngagement,
     SchoolCausingConcern,
     WarningNotice,
 )
@@ -72,6 +73,8 @@ RULES: dict[str, dict[str, int]] = {
     "meeting": LA_ONLY,
     "pack": LA_ONLY,
     "pack_pdf": LA_ONLY,
+    "rise": SHARED_WITH_SCHOOL,  # the school's own users see its RISE engagements, read-only
+    "rise_end": LA_ONLY,
 }
 ACADEMY_PAGES = {"academy_contact", "academy_response"}  # their subject is the academy, not Alton
 
@@ -114,6 +117,7 @@ class Setting:
     letter: Letter
     academy_letter: Letter
     contact: AcademyContact
+    rise: RiseEngagement
 
 
 def _letter(concern: SchoolCausingConcern, by: User, subject: str) -> Letter:
@@ -179,6 +183,14 @@ def setting() -> Setting:
         by=world.officer,
     )
     inspect(world.other_school, dt.date(2025, 3, 10), 4)
+    universal = rise.record_rise_engagement(
+        establishment=world.school,
+        kind="universal",
+        adviser="",
+        support_plan="RISE network for infant schools",
+        started_on=dt.date(2025, 10, 1),
+        by=world.officer,
+    )
     return Setting(
         world=world,
         plan=plan,
@@ -187,6 +199,7 @@ def setting() -> Setting:
         letter=_letter(concern, world.officer, "Alton Infant School causing concern"),
         academy_letter=_letter(academy, world.officer, "The Priory Primary School causing concern"),
         contact=contact,
+        rise=universal,
     )
 
 
@@ -203,6 +216,7 @@ def url_for(name: str, setting: Setting) -> str:
         "notice_id": setting.notice.pk,
         "letter_id": setting.letter.pk,
         "contact_id": setting.contact.pk,
+        "engagement_id": setting.rise.pk,
     }
     converters = concerns_patterns()[name].pattern.converters  # type: ignore[attr-defined]
     return reverse(f"concerns:{name}", kwargs={key: values[key] for key in converters})

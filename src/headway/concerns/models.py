@@ -417,3 +417,56 @@ class AcademyContact(models.Model):
 
     def __str__(self) -> str:
         return f"Raised with {self.get_raised_with_display()} on {self.sent_on}"
+
+
+class RiseEngagement(models.Model):
+    """A school's engagement with RISE (the DfE's Regional Improvement for Standards and Excellence teams):
+    universal support, open to every school, or targeted intervention for an eligible school, with its RISE
+    adviser, support plan and grant. Recorded by the LA through ``headway.concerns.rise``; the only change
+    after that is its end (date and outcome), which is audited and never made twice."""
+
+    class Kind(models.TextChoices):
+        UNIVERSAL = "universal", "Universal support"
+        TARGETED = "targeted", "Targeted intervention"
+
+    establishment = models.ForeignKey(
+        "schools.Establishment", on_delete=models.PROTECT, related_name="rise_engagements"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    adviser = models.CharField(max_length=200, blank=True, help_text="The RISE adviser's name.")
+    support_plan = models.TextField()
+    grant_amount = models.DecimalField(
+        max_digits=10, decimal_places=2, null=True, blank=True, help_text="Targeted RISE grant, in pounds."
+    )
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["establishment", "kind"],
+                condition=models.Q(ended_on__isnull=True),
+                name="rise_one_open_per_school_and_kind",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | (models.Q(ended_on__gte=models.F("started_on")) & ~models.Q(outcome="")),
+                name="rise_end_after_start_with_outcome",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(grant_amount__isnull=True)
+                | (models.Q(kind="targeted") & models.Q(grant_amount__gte=0)),
+                name="rise_grant_targeted_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"RISE {self.get_kind_display().lower()} for {self.establishment} from {self.started_on:%d %B %Y}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.ended_on is None

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from headway.concerns import views
+from headway.concerns.rise_views import rise_end, rise_school
 
 app_name = "concerns"
 urlpatterns = [
@@ -15,6 +16,8 @@ urlpatterns = [
     path("schools/<int:urn>/powers/", views.power, name="power"),
     path("schools/<int:urn>/statement-of-action/", views.statement_of_action, name="statement"),
     path("schools/<int:urn>/academy-contacts/", views.academy_contact, name="academy_contact"),
+    path("schools/<int:urn>/rise/", rise_school, name="rise"),
+    path("rise/<int:engagement_id>/end/", rise_end, name="rise_end"),
     path("academy-contacts/<int:contact_id>/response/", views.academy_response, name="academy_response"),
     path("warning-notices/<int:notice_id>/outcome/", views.notice_outcome, name="notice_outcome"),
     path("warning-notices/<int:notice_id>/eligibility/", views.eligibility_notice, name="eligibility"),
