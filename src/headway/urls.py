@@ -10,6 +10,7 @@ urlpatterns = [
     path("strategy/", include("headway.strategy.urls")),
     path("performance/", include("headway.performance.urls")),
     path("risk/", include("headway.risk.urls")),
+    path("inspections/", include("headway.inspections.urls")),
     path("visits/", include("headway.visits.urls")),
     path("notes/", include("headway.visits.note_urls")),
     path("concerns/", include("headway.concerns.urls")),

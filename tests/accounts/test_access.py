@@ -74,7 +74,7 @@ def test_school_profile_shows_register_links_and_inspections(hampshire_sample: I
     assert "Successor" in html and "148215" in html
     alton = signed_in(admin).get("/schools/115850/").content.decode()
     assert "Alton Infant School" in alton
-    assert "Inspected 23 January 2019" in alton
+    assert "Good (23 January 2019)" in alton
 
 
 def test_list_filters(hampshire_sample: ImportResult) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models import Model, OuterRef, QuerySet, Subquery
 
@@ -94,3 +94,40 @@ def latest_grade(establishment_id: int, *, today: dt.date) -> LatestGrade | None
 
 def inspection_history(establishment_id: int) -> QuerySet[Inspection]:
     return Inspection.objects.filter(establishment_id=establishment_id).prefetch_related("judgements")
+
+
+@dataclass(frozen=True)
+class WindowList:
+    """The weekly list officers review: schools whose next inspection's window is open (overdue first), and
+    those whose window opens within the coming weeks."""
+
+    as_of: dt.date
+    weeks: int
+    open_now: list[Any]
+    opening_soon: list[Any]
+    no_window: list[Any]
+
+
+def inspection_window_list(local_authority: Any, *, as_of: dt.date, weeks: int = 4) -> WindowList:
+    from headway.inspections.standing import standings
+    from headway.schools.models import Establishment
+
+    schools = list(
+        Establishment.objects.filter(local_authority=local_authority, status__istartswith="open").order_by("name")
+    )
+    found = standings(schools, as_of=as_of)
+    horizon = as_of + dt.timedelta(weeks=weeks)
+    open_now = sorted(
+        (s for s in found.values() if s.in_window),
+        key=lambda s: (s.window.closes if s.window and s.window.closes else dt.date.max, s.name),
+    )
+    opening_soon = sorted(
+        (
+            s
+            for s in found.values()
+            if not s.in_window and s.window is not None and s.window.opens is not None and s.window.opens <= horizon
+        ),
+        key=lambda s: (s.window.opens if s.window and s.window.opens else dt.date.max, s.name),
+    )
+    no_window = sorted((s for s in found.values() if s.window is None or s.window.opens is None), key=lambda s: s.name)
+    return WindowList(as_of, weeks, open_now, opening_soon, no_window)

@@ -234,6 +234,11 @@ class Standing:
         return int(value) if value is not None else None
 
     @property
+    def previous_grade_label(self) -> str:
+        grade = self.previous_grade
+        return str(OverallGrade(grade).label) if grade in OverallGrade.values else ""
+
+    @property
     def stuck(self) -> bool:
         return bool(self.facts.get("stuck"))
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from headway.inspections.models import Inspection
 from headway.inspections.selectors import LatestGrade, inspection_history, latest_grade, with_latest_inspection
+from headway.inspections.standing import Standing, standing_of
 from headway.schools.models import Establishment, EstablishmentLink, GroupMembership
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ class SchoolProfile:
     past_groups: list[GroupMembership]
     predecessors: list[tuple[EstablishmentLink, Establishment | None]]
     successors: list[tuple[EstablishmentLink, Establishment | None]]
+    standing: Standing | None = None
 
 
 def school_profile(establishment: Establishment, *, today: dt.date, visible: QuerySet[Establishment]) -> SchoolProfile:
@@ -113,6 +115,7 @@ def school_profile(establishment: Establishment, *, today: dt.date, visible: Que
         past_groups=[m for m in memberships if m.left_on is not None],
         predecessors=sorted(predecessors.values(), key=lambda item: item[0].linked_urn),
         successors=sorted(successors.values(), key=lambda item: item[0].linked_urn),
+        standing=standing_of(establishment, as_of=today),
     )
 
 

@@ -39,7 +39,14 @@ def school_detail(request: HttpRequest, urn: int) -> HttpResponse:
         establishment, today=timezone.localdate(), visible=permissions.establishments_visible_to(request.user)
     )
     performance = school_performance_section(establishment)
-    context = {"profile": profile, "school": establishment, "performance": performance}
+    context = {
+        "profile": profile,
+        "school": establishment,
+        "performance": performance,
+        "previous_grade_label": profile.standing.previous_grade_label if profile.standing else "",
+        "can_see_rise": permissions.can_manage_concerns(request.user, establishment.local_authority)
+        or permissions.is_school_user_of(request.user, establishment),
+    }
     if permissions.can_manage_support(request.user, establishment.local_authority):
         from headway.concerns.services import open_concern
         from headway.support.selectors import support_for_school
