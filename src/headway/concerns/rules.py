@@ -84,14 +84,17 @@ def _standing_of(inspection: Inspection, policy: ConcernPolicy) -> Standing | No
             f"the inspection of {when} judged it {GRADE_WORDS.get(grade, str(grade))}",
         )
     if inspection.framework == Framework.REPORT_CARD_2025 and grades:
-        good = min(grades) >= policy.removal_report_card_at_least and inspection.safeguarding_met is not False
+        # Safeguarding that was not recorded is "not recorded", never "met".
+        areas_good = min(grades) >= policy.removal_report_card_at_least
+        good = areas_good and inspection.safeguarding_met is True
+        safeguarding = {True: "", False: " and safeguarding not met", None: " and safeguarding not recorded"}
         return Standing(
             inspection,
             good,
             not good,
             f"the report-card inspection of {when} found "
-            + ("every area at the expected standard or better" if good else "areas below the expected standard")
-            + ("" if inspection.safeguarding_met is not False else " and safeguarding not met"),
+            + ("every area at the expected standard or better" if areas_good else "areas below the expected standard")
+            + safeguarding[inspection.safeguarding_met],
         )
     if grades:  # September 2024 framework: key judgements without an overall grade
         worst = max(grades)

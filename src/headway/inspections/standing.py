@@ -306,7 +306,7 @@ def four_point_outcome(inspection: Inspection) -> int | None:
 def describe(inspection: Inspection) -> str:
     """An inspection's outcome in words, e.g. 'Report card: leadership and governance needs attention'."""
     when = f"{inspection.start_date.day} {inspection.start_date:%B %Y}"
-    if inspection.kind == InspectionKind.REPORT_CARD:
+    if kind_of(inspection) == InspectionKind.REPORT_CARD:
         grades = {j.area: j.grade for j in inspection.judgements.all() if j.scale == Judgement.Scale.REPORT_CARD}
         parts = []
         if grades:
@@ -366,10 +366,24 @@ def _predecessors(urns: Sequence[int]) -> dict[int, list[int]]:
     return found
 
 
+def kind_of(inspection: Inspection) -> str:
+    """The inspection's kind; a report-card framework inspection recorded as "graded" (by hand, before kinds
+    were kept) with report-card areas is a report card."""
+    if (
+        inspection.kind == InspectionKind.GRADED
+        and inspection.framework == Framework.REPORT_CARD_2025
+        and inspection.overall_effectiveness is None
+        and any(j.scale == Judgement.Scale.REPORT_CARD for j in inspection.judgements.all())
+    ):
+        return InspectionKind.REPORT_CARD
+    return str(inspection.kind)
+
+
 def _judges(inspection: Inspection) -> bool:
-    if inspection.kind == InspectionKind.REPORT_CARD:
+    kind = kind_of(inspection)
+    if kind == InspectionKind.REPORT_CARD:
         return True
-    return inspection.kind == InspectionKind.GRADED and four_point_outcome(inspection) is not None
+    return kind == InspectionKind.GRADED and four_point_outcome(inspection) is not None
 
 
 def _facts(
@@ -378,8 +392,8 @@ def _facts(
     """The facts of one school's standing from its inspections (oldest first)."""
     inspections = own if any(_judges(i) for i in own) else inherited + own
     judging = [i for i in inspections if _judges(i)]
-    graded = [i for i in judging if i.kind == InspectionKind.GRADED]
-    report_cards = [i for i in judging if i.kind == InspectionKind.REPORT_CARD]
+    graded = [i for i in judging if kind_of(i) == InspectionKind.GRADED]
+    report_cards = [i for i in judging if kind_of(i) == InspectionKind.REPORT_CARD]
     latest = judging[-1] if judging else None
     last = inspections[-1] if inspections else None
     ungraded = [i for i in inspections if i.kind == InspectionKind.UNGRADED]
@@ -408,13 +422,13 @@ def _facts(
         facts["last_graded_on"] = graded[-1].start_date
         facts["last_grade"] = four_point_outcome(graded[-1])
     if latest is not None:
-        facts["latest_kind"] = "report_card" if latest.kind == InspectionKind.REPORT_CARD else "graded"
+        facts["latest_kind"] = "report_card" if kind_of(latest) == InspectionKind.REPORT_CARD else "graded"
         facts["latest_on"] = latest.start_date
         facts["category"] = latest.category_of_concern
         facts["safeguarding_met"] = latest.safeguarding_met
         before = [i for i in graded if i.start_date < latest.start_date]
         facts["previous_grade"] = four_point_outcome(before[-1]) if before else None
-        if latest.kind == InspectionKind.REPORT_CARD:
+        if kind_of(latest) == InspectionKind.REPORT_CARD:
             grades = {j.area: j.grade for j in latest.judgements.all() if j.scale == Judgement.Scale.REPORT_CARD}
             if grades:
                 facts["lowest_area"] = min(grades.values())
