@@ -2,7 +2,9 @@
 
 Published figures come first (the LA and England rows of DfE's files, then DfE's LA benchmarking data);
 where none is published, an LA's figure is the pupil-weighted mean of its state-funded schools' figures
-(mainstream and special; independent schools never count), and says so."""
+(mainstream and special; independent schools never count), and says so. Measures of a dataset marked
+``from_inspections`` (the good-school share) are always computed, from Ofsted's inspections, by
+``headway.inspections.share``."""
 
 from __future__ import annotations
 
@@ -107,7 +109,35 @@ def published_la_values(*, year: int, measure: str) -> dict[str, float]:
     return by_source[best]
 
 
+def inspection_figure(measure: Measure) -> str:
+    """The good-school share figure (``schools_pct`` or ``pupils_pct``) a measure worked out from inspections
+    names; '' for a measure read from published files."""
+    return measure.columns[0] if catalogue().datasets[measure.dataset].from_inspections else ""
+
+
+def _inspection_values(*, year: int, measure: Measure, la_code: str | None = None) -> dict[str, float]:
+    """LA figures of a measure worked out from inspections (``headway.inspections.share``), as on 31 August
+    of ``year``."""
+    from headway.inspections.share import as_of_for_year, tallies
+
+    figure = inspection_figure(measure)
+    found = {code: t.figure(figure) for code, t in tallies(as_of=as_of_for_year(year), la_code=la_code).items()}
+    return {code: round(value, measure.decimals) for code, value in found.items() if value is not None}
+
+
+def _inspection_national(*, year: int, measure: Measure) -> float | None:
+    from headway.inspections.share import Tally, as_of_for_year, tallies
+
+    by_la = tallies(as_of=as_of_for_year(year))
+    if sum(1 for t in by_la.values() if t.schools) < MIN_LAS_FOR_ENGLAND:
+        return None  # a handful of LAs' schools are not England
+    value = sum(by_la.values(), Tally()).figure(inspection_figure(measure))
+    return round(value, measure.decimals) if value is not None else None
+
+
 def computed_la_values(*, year: int, measure: Measure) -> dict[str, float]:
+    if inspection_figure(measure):
+        return _inspection_values(year=year, measure=measure)
     frame = school_results_frame(year=year, measures=[measure.code])
     weights = None
     if measure.weight:
@@ -161,6 +191,8 @@ def national_value(*, year: int, measure_code: str, variant: str = "") -> tuple[
         if figure is not None and figure.value is not None:
             return float(figure.value), PUBLISHED
     measure = catalogue().get(measure_code)
+    if inspection_figure(measure):
+        return _inspection_national(year=year, measure=measure), COMPUTED
     if measure.unit == "progress":
         # DfE's progress scores are relative to all pupils nationally: England is 0 by definition.
         return 0.0, PUBLISHED
@@ -195,6 +227,8 @@ def la_value(*, la_code: str, year: int, measure_code: str) -> tuple[float | Non
     if la_code in published:
         return published[la_code], PUBLISHED
     measure = catalogue().get(measure_code)
+    if inspection_figure(measure):
+        return _inspection_values(year=year, measure=measure, la_code=la_code).get(la_code), COMPUTED
     frame = school_results_frame(year=year, measures=[measure_code], la_code=la_code)
     weights = None
     if measure.weight:

@@ -14,6 +14,9 @@ UNITS = {"percent", "score", "progress", "count", "days"}
 POLARITIES = {"higher", "lower", "none"}
 SCOPES = {"all", "disadvantaged", "non_disadvantaged"}
 KEY_STAGES = {"EYFS", "phonics", "KS1", "KS2", "KS4", "KS5", "context"}
+#: What a measure of a dataset worked out from inspections (``from_inspections: true``) names in ``columns``:
+#: a figure of ``headway.inspections.share`` rather than a file's column.
+INSPECTION_FIGURES = {"schools_pct", "pupils_pct"}
 
 
 class CatalogueError(ValueError):
@@ -54,6 +57,7 @@ class Dataset:
     label: str
     state_funded_rectype: str = ""
     all_schools_rectype: str = ""
+    from_inspections: bool = False  # worked out by Headway from Ofsted's inspections, not imported
 
     def england_variant(self, rectype: str) -> str:
         """What an England row of this dataset covers, from its RECTYPE or phase code."""
@@ -113,6 +117,7 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
     measures_node, _ = top["measures"]
     if not isinstance(measures_node, yaml.SequenceNode):
         raise CatalogueError(f"{where}:{_line(measures_node)}: 'measures' must be a list")
+    from_inspections = {str(name) for name, value in datasets.items() if (value or {}).get("from_inspections") is True}
     measures: dict[str, Measure] = {}
     for item in measures_node.value:
         entry = _mapping(item, where)
@@ -153,6 +158,11 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
             raise CatalogueError(f"{where}:{_line(entry['columns'][0])}: 'columns' must list column names")
         if not years or not all(isinstance(y, int) for y in years):
             raise CatalogueError(f"{where}:{_line(entry['years'][0])}: 'years' must list years such as 2019")
+        if dataset in from_inspections and (len(columns) != 1 or columns[0] not in INSPECTION_FIGURES):
+            raise CatalogueError(
+                f"{where}:{_line(entry['columns'][0])}: a measure worked out from inspections names one figure in "
+                f"'columns': {' or '.join(sorted(INSPECTION_FIGURES))}"
+            )
         measures[code] = Measure(
             code=code,
             label=need("label", str),
@@ -181,6 +191,7 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
             label=str((value or {}).get("label", name)),
             state_funded_rectype=str((value or {}).get("state_funded_rectype", "")),
             all_schools_rectype=str((value or {}).get("all_schools_rectype", "")),
+            from_inspections=str(name) in from_inspections,
         )
         for name, value in datasets.items()
     }

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from headway.inspections.share import remembered
 from headway.performance.benchmarks import COMPUTED, LaFigure, la_figures, national_value, significance
 from headway.performance.catalogue import Measure, catalogue
 from headway.performance.charts import BarChart, BarInput, bar_chart, figure_text, missing_text
@@ -311,12 +312,13 @@ def la_dashboard(
     only = my_urns if mine else None
     figures_by_measure: dict[str, list[LaFigure]] = {}
     ranks = []
-    for measure in dashboard_measures(year):
-        figures = la_figures(year=year, measure_code=measure.code)
-        if not figures:
-            continue
-        figures_by_measure[measure.code] = figures
-        ranks.append(measure_rank(measure, figures, la_code=code, year=year))
+    with remembered():  # the good-school share's schools and pupils, LA and England: worked out once
+        for measure in dashboard_measures(year):
+            figures = la_figures(year=year, measure_code=measure.code)
+            if not figures:
+                continue
+            figures_by_measure[measure.code] = figures
+            ranks.append(measure_rank(measure, figures, la_code=code, year=year))
     problem = ""
     chosen: Measure | None = None
     if measure_code in figures_by_measure:

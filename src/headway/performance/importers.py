@@ -93,7 +93,8 @@ class PerformanceImporter(Importer[PerformanceRow]):
 
     def __init__(self, *, dataset: str, year: int, **options: Any) -> None:
         super().__init__(dataset=dataset, year=year, **options)
-        known = catalogue().datasets
+        # A dataset worked out from inspections (the good-school share) has no file to import.
+        known = [name for name, d in catalogue().datasets.items() if not d.from_inspections]
         if dataset not in known:
             raise ValueError(f"unknown dataset {dataset!r}; choose from {', '.join(known)}")
         self.dataset = dataset

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Max
 
+from headway.inspections.share import remembered
 from headway.performance.benchmarks import (
     COMPUTED,
     LaFigure,
@@ -344,7 +345,8 @@ def kpi_table(*, la_code: str, year: int, kpi_set: KpiSet | None = None) -> list
     if chosen is None:
         return []
     figures = _Figures()
-    return [_row(indicator, la_code=la_code, year=year, figures=figures) for indicator in chosen.indicators.all()]
+    with remembered():  # figures worked out from inspections (the good-school share): once per date
+        return [_row(indicator, la_code=la_code, year=year, figures=figures) for indicator in chosen.indicators.all()]
 
 
 def kpi_report(*, authority: LocalAuthority, year: int | None = None, set_name: str | None = None) -> KpiReport:
