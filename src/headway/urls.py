@@ -11,6 +11,7 @@ urlpatterns = [
     path("performance/", include("headway.performance.urls")),
     path("risk/", include("headway.risk.urls")),
     path("inspections/", include("headway.inspections.urls")),
+    path("early-years/", include("headway.earlyyears.urls")),
     path("visits/", include("headway.visits.urls")),
     path("notes/", include("headway.visits.note_urls")),
     path("concerns/", include("headway.concerns.urls")),

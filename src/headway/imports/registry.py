@@ -8,6 +8,7 @@ from headway.imports.services import Importer
 
 
 def importers() -> dict[str, type[Importer[Any]]]:
+    from headway.earlyyears.importers import EarlyYearsImporter
     from headway.inspections.importers import OfstedImporter
     from headway.performance.importers import PerformanceImporter
     from headway.performance.lait import BenchmarksDictionaryImporter, BenchmarksImporter, NeighboursImporter
@@ -24,6 +25,8 @@ def importers() -> dict[str, type[Importer[Any]]]:
             BenchmarksImporter,
             BenchmarksDictionaryImporter,
             NeighboursImporter,
+            GovernanceImporter,
+            EarlyYearsImporter,
         )
     }
 

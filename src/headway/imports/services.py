@@ -95,6 +95,8 @@ class Importer(Generic[R]):
     spill_field: ClassVar[str | None] = None
     #: DfE's performance-table files drop trailing empty fields on some rows; such rows are padded
     pad_short_rows: ClassVar[bool] = False
+    #: files with lines of free text above the header: the header is the first row beginning with this column
+    header_starts: ClassVar[str | None] = None
 
     def __init__(self, **options: Any) -> None:
         self.options = options
@@ -153,7 +155,7 @@ def read_records(importer: Importer[R], path: Path, display_name: str) -> tuple[
     problems: list[Problem] = []
     row_notices: dict[tuple[str | None, str], list[int]] = {}
     rows_read = 0
-    with open_table(path, display_name) as table:
+    with open_table(path, display_name, header_starts=importer.header_starts) as table:
         columns, notices = importer.resolve_columns(table.header, display_name)
         spill_index = columns[importer.spill_field][0] if importer.spill_field in columns else None
         for number, raw_cells in table.rows:

@@ -115,9 +115,30 @@ def _csv_rows(handle: IO[str], display_name: str) -> Iterator[tuple[int, list[st
         raise FileRejected([Problem(display_name, reader.line_num, None, f"this is not valid CSV: {exc}")]) from exc
 
 
+#: How far down a file a header row that follows lines of free text may be.
+HEADER_SEARCH_ROWS = 20
+
+
+def _find_header(
+    name: str, rows: Iterator[tuple[int, list[str]]], header_starts: str
+) -> tuple[list[str], Iterator[tuple[int, list[str]]]] | None:
+    """Skip the lines of free text some published files put above the header: the header is the first row
+    whose first cell is ``header_starts``."""
+    for _ in range(HEADER_SEARCH_ROWS):
+        try:
+            _, cells = next(rows)
+        except StopIteration:
+            return None
+        if cells and normalise_header(cells[0]).lower() == header_starts.lower():
+            return cells, rows
+    return None
+
+
 @contextlib.contextmanager
-def open_table(path: Path, display_name: str | None = None) -> Iterator[Table]:
-    """Open a CSV, XLSX, XLS or Parquet file as a ``Table``; the file is closed when the block ends."""
+def open_table(path: Path, display_name: str | None = None, *, header_starts: str | None = None) -> Iterator[Table]:
+    """Open a CSV, XLSX, XLS or Parquet file as a ``Table``; the file is closed when the block ends. With
+    ``header_starts``, lines of free text above the header row (the first row beginning with that column) are
+    skipped, and in a workbook the first sheet that has such a row is read."""
     name = display_name or path.name
     if not path.exists():
         raise FileRejected([Problem(name, None, None, "no such file")])
@@ -126,10 +147,10 @@ def open_table(path: Path, display_name: str | None = None) -> Iterator[Table]:
     if not magic:
         raise FileRejected([Problem(name, None, None, "the file is empty")])
     if magic.startswith(ZIP_MAGIC):
-        yield _xlsx_table(path, name)
+        yield _xlsx_table(path, name, header_starts)
         return
     if magic.startswith(OLE_MAGIC):
-        yield _xls_table(path, name)
+        yield _xls_table(path, name, header_starts)
         return
     if magic.startswith(PARQUET_MAGIC):
         yield _parquet_table(path, name)
@@ -137,14 +158,28 @@ def open_table(path: Path, display_name: str | None = None) -> Iterator[Table]:
     encoding = detect_text_encoding(path, name)
     with path.open("r", encoding=encoding, newline="") as text:
         rows = _csv_rows(text, name)
-        try:
-            _, header = next(rows)
-        except StopIteration:
-            raise FileRejected([Problem(name, None, None, "the file has no header row")]) from None
+        if header_starts:
+            found = _find_header(name, rows, header_starts)
+            if found is None:
+                raise FileRejected([Problem(name, None, None, _no_header(header_starts))])
+            header, rows = found
+        else:
+            try:
+                _, header = next(rows)
+            except StopIteration:
+                raise FileRejected([Problem(name, None, None, "the file has no header row")]) from None
         yield Table(name, [normalise_header(h) for h in header], rows, "csv", encoding)
 
 
-def _spreadsheet_table(name: str, fmt: str, values: Iterator[Sequence[Any]]) -> Table:
+def _no_header(header_starts: str) -> str:
+    return f"no header row beginning {header_starts!r} in the first {HEADER_SEARCH_ROWS} rows"
+
+
+def _spreadsheet_table(
+    name: str, fmt: str, values: Iterator[Sequence[Any]], header_starts: str | None = None
+) -> Table | None:
+    """The sheet as a table; with ``header_starts``, None when the sheet has no such header row."""
+
     def rows() -> Iterator[tuple[int, list[str]]]:
         for number, row_values in enumerate(values, start=1):
             cells = [cell_text(v) for v in row_values]
@@ -152,34 +187,55 @@ def _spreadsheet_table(name: str, fmt: str, values: Iterator[Sequence[Any]]) -> 
                 yield number, cells
 
     stream = rows()
-    try:
-        _, header = next(stream)
-    except StopIteration:
-        raise FileRejected([Problem(name, None, None, "the workbook's first sheet is empty")]) from None
+    if header_starts:
+        found = _find_header(name, stream, header_starts)
+        if found is None:
+            return None
+        header, stream = found
+    else:
+        try:
+            _, header = next(stream)
+        except StopIteration:
+            raise FileRejected([Problem(name, None, None, "the workbook's first sheet is empty")]) from None
     while header and not header[-1]:
         header.pop()
     return Table(name, [normalise_header(h) for h in header], stream, fmt)
 
 
-def _xlsx_table(path: Path, name: str) -> Table:
+def _first_sheet_with_header(name: str, fmt: str, sheets: Sequence[Any], header_starts: str | None) -> Table:
+    for values in sheets:
+        table = _spreadsheet_table(name, fmt, values(), header_starts)
+        if table is not None:
+            return table
+        if not header_starts:
+            break
+    raise FileRejected([Problem(name, None, None, _no_header(header_starts or ""))])
+
+
+def _xlsx_table(path: Path, name: str, header_starts: str | None = None) -> Table:
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-        values = workbook.worksheets[0].iter_rows(values_only=True)
+        sheets = [
+            (lambda sheet=sheet: sheet.iter_rows(values_only=True))
+            for sheet in (workbook.worksheets if header_starts else workbook.worksheets[:1])
+        ]
     except Exception as exc:
         raise FileRejected([Problem(name, None, None, f"this is not a readable Excel workbook: {exc}")]) from exc
-    return _spreadsheet_table(name, "xlsx", values)
+    return _first_sheet_with_header(name, "xlsx", sheets, header_starts)
 
 
-def _xls_table(path: Path, name: str) -> Table:
+def _xls_table(path: Path, name: str, header_starts: str | None = None) -> Table:
     from python_calamine import CalamineWorkbook
 
     try:
-        values = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows()
+        workbook = CalamineWorkbook.from_path(str(path))
+        count = len(workbook.sheet_names) if header_starts else 1
+        sheets = [(lambda index=index: workbook.get_sheet_by_index(index).iter_rows()) for index in range(count)]
     except Exception as exc:
         raise FileRejected([Problem(name, None, None, f"this is not a readable Excel workbook: {exc}")]) from exc
-    return _spreadsheet_table(name, "xls", values)
+    return _first_sheet_with_header(name, "xls", sheets, header_starts)
 
 
 def _parquet_table(path: Path, name: str) -> Table:

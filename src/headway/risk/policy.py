@@ -13,7 +13,7 @@ Loading validates everything and reports ``file:line: problem``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,13 +96,15 @@ class Fired:
 
 
 class _Loader(PolicyFile):
+    #: the evidence a condition may read (categorisation of schools by default; settings have their own)
+    evidence: frozenset[str] = frozenset(EVIDENCE)
     def load(self) -> Policy:
         root = self.root()
         top = self.mapping(root, "a policy")
         for key in ("name", "title", "version", "effective_from", "categories", "default"):
             if key not in top:
                 raise self.fail(root, f"missing '{key}'")
-        names = set(EVIDENCE)
+        names = set(self.evidence)
         derived: list[Derived] = []
         if "derived" in top:
             for name, rules_node in self.mapping(top["derived"], "'derived'").items():
@@ -178,8 +180,13 @@ class _Loader(PolicyFile):
         )
 
 
-def load_policy(path: Path) -> Policy:
-    return _Loader(path).load()
+def load_policy(path: Path, *, evidence: Iterable[str] | None = None) -> Policy:
+    """A categorisation policy, validated; ``evidence`` names what its conditions may read (schools' evidence
+    by default)."""
+    loader = _Loader(path)
+    if evidence is not None:
+        loader.evidence = frozenset(evidence)
+    return loader.load()
 
 
 def policy_named(name: str) -> Policy:
