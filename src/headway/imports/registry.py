@@ -25,7 +25,6 @@ def importers() -> dict[str, type[Importer[Any]]]:
             BenchmarksImporter,
             BenchmarksDictionaryImporter,
             NeighboursImporter,
-            GovernanceImporter,
             EarlyYearsImporter,
         )
     }
