@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
 
 from headway.imports.services import ImportResult
-from tests.helpers import FIXTURES, load
+from tests.helpers import DEMO_DATA, FIXTURES, load
+
+# The tests run as the demo authority does: with its own configuration folder (Hampshire's categorisation
+# policy, hampshire-2022, beside the shipped set). A test that needs another folder sets HEADWAY_CONFIG_DIR.
+os.environ["HEADWAY_CONFIG_DIR"] = str(DEMO_DATA / "config")
 
 
 @pytest.fixture(autouse=True)

@@ -22,14 +22,14 @@ def _plan(la_admin: User) -> None:
     hampshire = LocalAuthority.objects.get(code="850")
     categorisation_round = round_run(
         local_authority=hampshire,
-        policy=policy_named("barnet-2020"),
+        policy=policy_named("hampshire-2022"),
         as_of=dt.date(2025, 6, 1),
         by=la_admin,
         with_risk=False,
     )
     for proposal in categorisation_round.proposals.select_related("establishment", "round")[:6]:
         proposal_override(
-            proposal=proposal, policy=policy_named("barnet-2020"), category="3", by=la_admin, reason="Moderation"
+            proposal=proposal, policy=policy_named("hampshire-2022"), category="3", by=la_admin, reason="Moderation"
         )
     for school in Establishment.objects.filter(urn__in=[115850, 115851]):
         link_officer_assign(

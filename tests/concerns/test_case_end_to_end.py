@@ -75,7 +75,7 @@ def test_a_school_causing_concern_from_trigger_to_interim_executive_board() -> N
     school = world.school
     assert school.urn == ALTON
     ledger = Ledger()
-    barnet = policy_named("barnet-2020")  # the policy's `authority` is informative: round_run does not restrict by it
+    barnet = policy_named("hampshire-2022")  # Barnet's 2020 policy as Hampshire adopted it (data/demo/config)
 
     # A round before the inspection finds nothing; Ofsted then judges Alton requires improvement. --------------------
     before_ri = round_run(

@@ -22,6 +22,8 @@ from headway.schools.models import Establishment, LocalAuthority
 from tests.factories import UserFactory
 
 BARNET = policy_named("barnet-2020")
+#: Barnet's 2020 policy as Hampshire adopted it in its own configuration (data/demo/config): a round for 850
+HAMPSHIRE = policy_named("hampshire-2022")
 TWO_AXIS = policy_named("two-axis-2021")
 
 
@@ -217,7 +219,7 @@ def test_round_on_real_gias_evidence_with_an_officer_judgement(officer) -> None:
     )
     hampshire = LocalAuthority.objects.get(code="850")
     categorisation_round = round_run(
-        local_authority=hampshire, policy=BARNET, as_of=dt.date(2022, 4, 20), by=officer, with_risk=False
+        local_authority=hampshire, policy=HAMPSHIRE, as_of=dt.date(2022, 4, 20), by=officer, with_risk=False
     )
     proposals = {p.establishment.urn: p for p in categorisation_round.proposals.all()}
     assert len(proposals) == Establishment.objects.filter(status="Open").count()
@@ -228,7 +230,7 @@ def test_round_on_real_gias_evidence_with_an_officer_judgement(officer) -> None:
     assert alton_proposal.evidence["latest_grade"] == 2
     # Evidence after the round's date is not used.
     earlier = round_run(
-        local_authority=hampshire, policy=BARNET, as_of=dt.date(2022, 2, 1), by=officer, with_risk=False
+        local_authority=hampshire, policy=HAMPSHIRE, as_of=dt.date(2022, 2, 1), by=officer, with_risk=False
     )
     assert earlier.proposals.get(establishment=alton).category == "1"
     assert AuditEvent.objects.filter(verb="judgement.recorded").count() == 1
@@ -237,7 +239,7 @@ def test_round_on_real_gias_evidence_with_an_officer_judgement(officer) -> None:
 def test_confirm_and_override_are_audited_and_override_needs_a_reason(officer) -> None:  # type: ignore[no-untyped-def]
     hampshire = LocalAuthority.objects.get(code="850")
     categorisation_round = round_run(
-        local_authority=hampshire, policy=BARNET, as_of=dt.date(2022, 4, 20), by=officer, with_risk=False
+        local_authority=hampshire, policy=HAMPSHIRE, as_of=dt.date(2022, 4, 20), by=officer, with_risk=False
     )
     proposal = categorisation_round.proposals.get(establishment__urn=115851)
     with pytest.raises(ValueError, match="needs a reason"):
@@ -267,7 +269,7 @@ def test_categorise_command_json_and_confirm_as(officer, capsys) -> None:  # typ
         "--la",
         "850",
         "--policy",
-        "barnet-2020",
+        "hampshire-2022",
         "--as-of",
         "2022-04-20",
         "--no-risk",
@@ -276,7 +278,7 @@ def test_categorise_command_json_and_confirm_as(officer, capsys) -> None:  # typ
         officer.username,
     )
     printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert printed["policy"] == "barnet-2020"
+    assert printed["policy"] == "hampshire-2022"
     school = next(s for s in printed["schools"] if s["urn"] == "115850")
     assert set(school) >= {"urn", "category", "causing_concern", "triggers", "reasons", "risk"}
     assert school["category"] == "1" and school["causing_concern"] is False and school["risk"] is None
@@ -286,7 +288,7 @@ def test_categorise_command_json_and_confirm_as(officer, capsys) -> None:  # typ
 def test_category_pages_follow_the_access_rules(officer) -> None:  # type: ignore[no-untyped-def]
     hampshire = LocalAuthority.objects.get(code="850")
     categorisation_round = round_run(
-        local_authority=hampshire, policy=BARNET, as_of=dt.date(2022, 4, 20), by=officer, with_risk=False
+        local_authority=hampshire, policy=HAMPSHIRE, as_of=dt.date(2022, 4, 20), by=officer, with_risk=False
     )
     client = Client()
     client.force_login(officer)

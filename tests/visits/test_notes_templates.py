@@ -15,7 +15,7 @@ from headway.visits.note_templates import (
 
 
 def test_shipped_templates() -> None:
-    assert note_template_names() == ["early-years", "standard", "walsall-dsin"]
+    assert note_template_names() == ["standard", "early-years", "walsall-dsin"]
     standard = note_template_named("standard")
     assert standard.judgements == ("Emerging", "Secure", "Highly effective")
     assert [a.label for a in standard.areas][-1] == "Safeguarding"

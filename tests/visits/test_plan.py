@@ -34,8 +34,8 @@ from headway.visits.planning import (
 from tests.factories import UserFactory
 from tests.helpers import FIXTURES, load
 
-BARNET = policy_named("barnet-2020")
-ENTITLEMENTS = entitlements_named("barnet-2020")
+BARNET = policy_named("hampshire-2022")  # Barnet's 2020 policy, adopted by Hampshire (data/demo/config)
+ENTITLEMENTS = entitlements_named("hampshire-2022")
 BEFORE_THE_YEAR = dt.date(2025, 8, 1)
 D = dt.date
 

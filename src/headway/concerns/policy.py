@@ -236,7 +236,9 @@ def load_concern_policy(path: Path) -> ConcernPolicy:
 
 def concern_policy_in_force(day: dt.date) -> ConcernPolicy:
     """The shipped schools-causing-concern policy in force on ``day`` (the latest to start, if two overlap)."""
-    policies = [load_concern_policy(path) for path in sorted(POLICY_DIR.glob("*.yaml"))]
+    from headway import configuration
+
+    policies = [concern_policy_named(name) for name in configuration.names("concerns")]
     in_force = [policy for policy in policies if policy.in_force_on(day)]
     if not in_force:
         return concern_policy_named(DEFAULT_POLICY)
@@ -244,8 +246,9 @@ def concern_policy_in_force(day: dt.date) -> ConcernPolicy:
 
 
 def concern_policy_named(name: str = DEFAULT_POLICY) -> ConcernPolicy:
-    path = POLICY_DIR / f"{name}.yaml"
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in POLICY_DIR.glob("*.yaml")))
-        raise PolicyError(f"no schools-causing-concern policy called {name!r}; shipped: {known}")
+    from headway import configuration
+
+    path = configuration.find("concerns", name)
+    if path is None:
+        raise PolicyError(configuration.missing("concerns", name))
     return load_concern_policy(path)

@@ -97,12 +97,15 @@ def load_settings_policy(path: Path) -> SettingsPolicy:
 
 
 def settings_policy_named(name: str = DEFAULT_POLICY) -> SettingsPolicy:
-    path = POLICY_DIR / f"{name}.yaml"
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in POLICY_DIR.glob("*.yaml")))
-        raise PolicyError(f"no settings policy called {name!r}; shipped: {known}")
+    from headway import configuration
+
+    path = configuration.find("settings", name)
+    if path is None:
+        raise PolicyError(configuration.missing("settings", name))
     return load_settings_policy(path)
 
 
 def settings_policy_names() -> list[str]:
-    return sorted(p.stem for p in POLICY_DIR.glob("*.yaml"))
+    from headway import configuration
+
+    return configuration.names("settings")

@@ -169,12 +169,19 @@ def load_rules(path: Path) -> AccountabilityRules:
 
 
 @cache
-def rules_named(name: str = DEFAULT_POLICY) -> AccountabilityRules:
-    path = POLICY_DIR / f"{name}.yaml"
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in POLICY_DIR.glob("*.yaml")))
-        raise PolicyError(f"no accountability rules called {name!r}; shipped: {known}")
+def _rules_at(path: Path, modified: float) -> AccountabilityRules:
     return load_rules(path)
+
+
+def rules_named(name: str = DEFAULT_POLICY) -> AccountabilityRules:
+    """The accountability rules of that name: the LA's own (``config/accountability/``) or the shipped ones.
+    A file is read again when it changes."""
+    from headway import configuration
+
+    path = configuration.find("accountability", name)
+    if path is None:
+        raise PolicyError(configuration.missing("accountability", name))
+    return _rules_at(path, path.stat().st_mtime)
 
 
 # ------------------------------------------------------------------------------------------ the standing

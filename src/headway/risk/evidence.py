@@ -34,6 +34,7 @@ EVIDENCE: dict[str, str] = {
     "governance": "maintained, academy, independent or other",
     "phase": "phase of education",
     "type_name": "type of establishment, e.g. Pupil referral unit",
+    "type_group": "GIAS's group of establishment types, e.g. Local authority maintained schools, Academies, Colleges",
     "sixth_form": "the school has a sixth form",
     "floor_below": "below a floor standard in the latest year of results",
     "coasting": "meets a coasting definition in the latest year of results",
@@ -45,6 +46,14 @@ EVIDENCE: dict[str, str] = {
     "safeguarding_concern": "officer judgement: concern about safeguarding or pupils' safety",
     "would_be_ri_now": "officer judgement: would be judged requires improvement or worse now",
 }
+
+
+def evidence_names() -> set[str]:
+    """Every name a categorisation rule may read: Headway's evidence and the LA's local indicators."""
+    from headway.risk.local_evidence import indicators
+
+    return set(EVIDENCE) | set(indicators())
+
 
 BOOLEAN_JUDGEMENTS = {"leadership_concern", "governance_concern", "safeguarding_concern", "would_be_ri_now"}
 
@@ -145,6 +154,7 @@ def gather_evidence(
             "governance": school.governance,
             "phase": school.phase,
             "type_name": school.type_name,
+            "type_group": school.type_group,
             "sixth_form": school.sixth_form.lower().startswith("has"),
             "floor_below": floor,
             "coasting": coasting,

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from headway.policy_files import COMPARISONS, Condition, PolicyError, PolicyFile, holds
-from headway.risk.evidence import EVIDENCE
+from headway.risk.evidence import evidence_names
 
 __all__ = ["COMPARISONS", "Condition", "PolicyError", "PolicyFile", "holds"]
 
@@ -62,6 +62,20 @@ class Policy:
     default: str
     derived: tuple[Derived, ...] = ()
     authority: str = ""
+    #: which open schools the policy categorises (None: every one); the others are left out of the round
+    scope: Condition | None = None
+
+    def refuse_for_another_authority(self, code: str, name: str) -> None:
+        """A policy written for one authority is not run for another."""
+        if self.authority and self.authority != code:
+            raise PolicyError(
+                f"The policy {self.title} ({self.name}) is written for the authority {self.authority}, not for "
+                f"{name} ({code}). Choose a policy of your own authority, or copy this one into your "
+                "configuration without its 'authority'."
+            )
+
+    def in_scope(self, evidence: Mapping[str, Any]) -> bool:
+        return self.scope is None or holds(self.scope, evidence)[0]
 
     def refuse_outside_dates(self, as_of: dt.date) -> None:
         """A policy applies only between its dates: a round as of 2019 uses the rules of 2019."""
@@ -96,15 +110,17 @@ class Fired:
 
 
 class _Loader(PolicyFile):
-    #: the evidence a condition may read (categorisation of schools by default; settings have their own)
-    evidence: frozenset[str] = frozenset(EVIDENCE)
+    #: the evidence a condition may read (None: schools' evidence and the LA's local indicators; settings have
+    #: their own)
+    evidence: frozenset[str] | None = None
+
     def load(self) -> Policy:
         root = self.root()
         top = self.mapping(root, "a policy")
         for key in ("name", "title", "version", "effective_from", "categories", "default"):
             if key not in top:
                 raise self.fail(root, f"missing '{key}'")
-        names = set(self.evidence)
+        names = set(self.evidence) if self.evidence is not None else evidence_names()
         derived: list[Derived] = []
         if "derived" in top:
             for name, rules_node in self.mapping(top["derived"], "'derived'").items():
@@ -177,6 +193,7 @@ class _Loader(PolicyFile):
             default=default,
             derived=tuple(derived),
             authority=str(self.value(top["authority"])) if "authority" in top else "",
+            scope=self.condition(top["scope"], names) if "scope" in top else None,
         )
 
 
@@ -190,10 +207,12 @@ def load_policy(path: Path, *, evidence: Iterable[str] | None = None) -> Policy:
 
 
 def policy_named(name: str) -> Policy:
-    path = POLICY_DIR / f"{name}.yaml"
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in POLICY_DIR.glob("*.yaml")))
-        raise PolicyError(f"no policy called {name!r}; shipped policies: {known}")
+    """The categorisation policy of that name: the LA's own (``config/policies/``) or a shipped one."""
+    from headway import configuration
+
+    path = configuration.find("policies", name)
+    if path is None:
+        raise PolicyError(configuration.missing("policies", name))
     return load_policy(path)
 
 

@@ -86,6 +86,7 @@ def round_run(
     """Propose a category for every open school of the authority under the policy, as of a date. A policy
     not in force on that date is refused (``PolicyError``, with the reason)."""
     policy.refuse_outside_dates(as_of)
+    policy.refuse_for_another_authority(local_authority.code, local_authority.name)
     schools = establishments
     if schools is None:
         schools = list(
@@ -99,6 +100,9 @@ def round_run(
         if why:
             notes.append(why)
     evidence = gather_evidence(schools, as_of=as_of, risk={pk: score.probability for pk, score in scores.items()})
+    # The policy's scope: e.g. Barnet categorises maintained schools and academies, never independent schools or
+    # colleges; those are left out of the round.
+    schools = [school for school in schools if policy.in_scope(evidence[school.pk])]
     with transaction.atomic():
         categorisation_round = CategorisationRound.objects.create(
             local_authority=local_authority,

@@ -196,8 +196,9 @@ def load_partnership_policy(path: Path) -> PartnershipPolicy:
 
 
 def partnership_policy_named(name: str = DEFAULT_POLICY) -> PartnershipPolicy:
-    path = POLICY_DIR / f"{name}.yaml"
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in POLICY_DIR.glob("*.yaml")))
-        raise PolicyError(f"no partnership policy called {name!r}; shipped: {known}")
+    from headway import configuration
+
+    path = configuration.find("partnerships", name)
+    if path is None:
+        raise PolicyError(configuration.missing("partnerships", name))
     return load_partnership_policy(path)

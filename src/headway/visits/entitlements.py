@@ -26,8 +26,8 @@ from typing import Any
 
 import yaml
 
-from headway.risk.evidence import EVIDENCE
-from headway.risk.policy import POLICY_DIR, Condition, PolicyError, _Loader, holds, load_policy
+from headway.risk.evidence import evidence_names
+from headway.risk.policy import Condition, PolicyError, _Loader, holds, load_policy
 
 #: How often visits fall due: a number a year, one a half-term, one a fortnight of term time, or as the
 #: statement of action sets.
@@ -125,7 +125,7 @@ class _EntitlementLoader(_Loader):
             if key not in section:
                 raise self.fail(top["entitlements"], f"'entitlements' needs '{key}'")
         codes = [c.code for c in policy.categories]
-        names = set(EVIDENCE) | {d.name for d in policy.derived}
+        names = evidence_names() | {d.name for d in policy.derived}
         by_category: dict[str, Rule] = {}
         for code, node in self.mapping(section["by_category"], "'by_category'").items():
             if code not in codes:
@@ -185,10 +185,11 @@ def load_entitlements(path: Path) -> EntitlementPolicy:
 
 
 def entitlements_named(name: str) -> EntitlementPolicy:
-    path = POLICY_DIR / f"{name}.yaml"
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in POLICY_DIR.glob("*.yaml")))
-        raise PolicyError(f"no policy called {name!r}; shipped policies: {known}")
+    from headway import configuration
+
+    path = configuration.find("policies", name)
+    if path is None:
+        raise PolicyError(configuration.missing("policies", name))
     return load_entitlements(path)
 
 

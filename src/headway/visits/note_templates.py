@@ -217,25 +217,44 @@ def load_self_evaluation_form(path: Path) -> SelfEvaluationForm:
 
 
 def _path(name: str) -> Path:
+    """The template's file: the LA's own (``config/note_templates/``) or the shipped one."""
+    from headway import configuration
+
     if not KEY.match(name.replace("-", "_")):
         raise NoteTemplateError(f"{name!r} is not a template name")
-    return TEMPLATE_DIR / f"{name}.yaml"
+    path = configuration.find("note_templates", name)
+    if path is None:
+        raise NoteTemplateError(configuration.missing("note_templates", name))
+    return path
 
 
 @cache
+def _note_template_at(path: Path, modified: float) -> NoteTemplate:
+    return load_note_template(path)
+
+
+@cache
+def _self_evaluation_form_at(path: Path, modified: float) -> SelfEvaluationForm:
+    return load_self_evaluation_form(path)
+
+
 def note_template_named(name: str) -> NoteTemplate:
-    return load_note_template(_path(name))
+    path = _path(name)
+    return _note_template_at(path, path.stat().st_mtime)
 
 
-@cache
 def self_evaluation_form_named(name: str = SELF_EVALUATION_FORM) -> SelfEvaluationForm:
-    return load_self_evaluation_form(_path(name))
+    path = _path(name)
+    return _self_evaluation_form_at(path, path.stat().st_mtime)
 
 
 def note_template_names() -> list[str]:
-    """The shipped note templates (every ``kind: note`` file), standard first."""
+    """The note templates (every ``kind: note`` file, the LA's and the shipped ones), standard first."""
+    from headway import configuration
+
     names = []
-    for path in sorted(TEMPLATE_DIR.glob("*.yaml")):
+    for name in configuration.names("note_templates"):
+        path = _path(name)
         kind = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         if isinstance(kind, dict) and kind.get("kind") == "note":
             names.append(path.stem)

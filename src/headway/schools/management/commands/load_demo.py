@@ -85,6 +85,7 @@ class Command(BaseCommand):
                 raise CommandError("\n".join([result.summary(), *result.errors]))
             self.stdout.write(result.summary())
         call_command("kpi", "load", str(KPI_SET), stdout=self.stdout)
+        self._configuration(folder / "config")
         self._hampshire_areas()
         self._users()
         self._caseload()
@@ -132,8 +133,26 @@ class Command(BaseCommand):
         if done:
             self.stdout.write("Schools causing concern (demo review group): " + ", ".join(done))
 
+    def _configuration(self, shipped: Path) -> None:
+        """The demo authority's own configuration (its categorisation policy) copied into the configuration
+        folder, never over a file an LA already has there."""
+        from headway import configuration
+
+        target = configuration.config_dir()
+        copied = []
+        for source in sorted(shipped.rglob("*.yaml")):
+            destination = target / source.relative_to(shipped)
+            if destination.exists():
+                continue
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.write_bytes(source.read_bytes())
+            copied.append(str(destination.relative_to(target)))
+        if copied:
+            self.stdout.write(f"Configuration (demo) copied into {target}: {', '.join(copied)}")
+
     def _categorisation_round(self) -> None:
-        """A Barnet-policy round for Hampshire as of its GIAS extract's date, once (rounds are never redone)."""
+        """A round for Hampshire under its own policy (the demo's configuration) as of its GIAS extract's date,
+        once (rounds are never redone)."""
         from headway.risk.models import CategorisationRound
         from headway.risk.policy import policy_named
         from headway.risk.services import round_run
@@ -143,7 +162,7 @@ class Command(BaseCommand):
             return
         categorisation_round = round_run(
             local_authority=hampshire,
-            policy=policy_named("barnet-2020"),
+            policy=policy_named("hampshire-2022"),
             as_of=dt.date(2022, 4, 20),
             by=None,
             actor_name=ACTOR,

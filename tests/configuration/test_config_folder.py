@@ -1,0 +1,145 @@
+"""An LA adopts Headway by writing configuration: its own folder is read first, `headway config check` says
+what is wrong as file:line, a policy is refused for another authority or outside its dates, and the shipped
+Barnet 2021-24 policy categorises as the strategy says (no independent school, college or closed school;
+academies offered keeping-in-touch visits only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from headway import configuration
+from headway.accounts.models import Role
+from headway.configuration_check import check
+from headway.risk.models import CategoryProposal
+from headway.risk.policy import POLICY_DIR, PolicyError, policy_named
+from headway.risk.services import round_confirm_all, round_run
+from headway.schools.models import Establishment, LocalAuthority
+from headway.visits.models import Visit
+from headway.visits.planning import visit_plan_build
+from tests.factories import EstablishmentFactory, LocalAuthorityFactory, UserFactory
+
+SHIPPED_BARNET = (POLICY_DIR / "barnet-2021.yaml").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def la_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "config"
+    (folder / "policies").mkdir(parents=True)
+    monkeypatch.setenv("HEADWAY_CONFIG_DIR", str(folder))
+    return folder
+
+
+def test_the_las_folder_is_read_first(la_folder: Path) -> None:
+    own = SHIPPED_BARNET.replace('title: "Barnet school categorisation 2021-24', 'title: "Our own categorisation')
+    (la_folder / "policies" / "barnet-2021.yaml").write_text(own, encoding="utf-8")
+    assert policy_named("barnet-2021").title.startswith("Our own categorisation")
+    assert configuration.find("policies", "report-cards-2025") == POLICY_DIR / "report-cards-2025.yaml"
+    assert "barnet-2021" in configuration.names("policies")
+    assert configuration.find("policies", "../secrets") is None
+    with pytest.raises(PolicyError, match="no categorisation policy called 'nothing'"):
+        policy_named("nothing")
+
+
+def test_the_shipped_configuration_passes_the_check(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("config", "check")
+    assert "no problems" in capsys.readouterr().out
+    count, problems = check()
+    assert problems == [] and count >= 15
+
+
+@pytest.mark.parametrize(
+    ("folder", "file", "text", "problem"),
+    [
+        (
+            "policies",
+            "walsall.yaml",
+            SHIPPED_BARNET.replace(
+                "{evidence: latest_grade, equals: 3}", "{evidence: ks2_l4_english_maths, below: 60}"
+            ),
+            "unknown evidence 'ks2_l4_english_maths'",
+        ),
+        (
+            "policies",
+            "twice.yaml",
+            SHIPPED_BARNET.replace("version: 1\n", "version: 1\nversion: 2\n"),
+            "'version' is given twice",
+        ),
+        (
+            "letter_templates",
+            "designation.txt",
+            "Dear {{ headteacher_name }},\n",
+            "'headteacher_name' is not something",
+        ),
+        (
+            "local_evidence",
+            "ours.yaml",
+            "indicators:\n  - {name: latest_grade, label: x, type: yes_no}\n",
+            "already evidence",
+        ),
+    ],
+    ids=["unknown-evidence", "key-twice", "letter-field", "local-evidence-name"],
+)
+def test_the_check_names_file_and_line(tmp_path: Path, folder: str, file: str, text: str, problem: str) -> None:
+    (tmp_path / folder).mkdir()
+    path = tmp_path / folder / file
+    path.write_text(text, encoding="utf-8")
+    count, problems = check(tmp_path)
+    assert count == 1
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{path}:") and problem in problems[0]
+    with pytest.raises(CommandError, match="1 problem"):
+        call_command("config", "check", str(tmp_path))
+
+
+def test_an_unknown_folder_is_a_problem(tmp_path: Path) -> None:
+    (tmp_path / "polices").mkdir()
+    _, problems = check(tmp_path)
+    assert problems and "does not read a folder called 'polices'" in problems[0]
+
+
+@pytest.fixture
+def barnet(db: None) -> LocalAuthority:
+    la = LocalAuthorityFactory(code="302", name="Barnet")
+    for urn, name, governance, type_group, status in (
+        (101001, "Maintained Primary", "maintained", "Local authority maintained schools", "Open"),
+        (101002, "Academy Primary", "academy", "Academies", "Open"),
+        (101003, "Independent School", "independent", "Independent schools", "Open"),
+        (101004, "Sixth Form College", "other", "Colleges", "Open"),
+        (101005, "Closed Primary", "maintained", "Local authority maintained schools", "Closed"),
+    ):
+        EstablishmentFactory(
+            local_authority=la, urn=urn, name=name, governance=governance, type_group=type_group, status=status
+        )
+    return la
+
+
+def test_a_round_is_refused_for_another_authority_or_date(barnet: LocalAuthority) -> None:
+    barnsley = LocalAuthorityFactory(code="370", name="Barnsley")
+    with pytest.raises(PolicyError, match="written for the authority 302, not for Barnsley"):
+        round_run(local_authority=barnsley, policy=policy_named("barnet-2021"), as_of=dt.date(2024, 1, 1), by=None)
+    with pytest.raises(PolicyError, match="in force from 1 September 2021"):
+        round_run(local_authority=barnet, policy=policy_named("barnet-2021"), as_of=dt.date(2011, 3, 1), by=None)
+    with pytest.raises(CommandError, match="not for Barnsley"):
+        call_command("categorise", "--la", "370", "--policy", "barnet-2021", "--no-risk")
+
+
+def test_barnet_2021_categorises_maintained_schools_and_offers_academies_keeping_in_touch(
+    barnet: LocalAuthority, capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("categorise", "--la", "302", "--policy", "barnet-2021", "--as-of", "2024-06-01", "--no-risk", "--json")
+    printed = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert {s["urn"] for s in printed["schools"]} == {"101001", "101002"}
+    assert {s["urn"]: s["category"] for s in printed["schools"]} == {"101001": "2", "101002": "academy"}
+    admin = UserFactory(role=Role.LA_ADMIN, local_authority=barnet)
+    round_confirm_all(categorisation_round=CategoryProposal.objects.first().round, by=admin)  # type: ignore[union-attr]
+    visit_plan_build(local_authority=barnet, start_year=2024, today=dt.date(2024, 7, 1), by=admin)
+    academy = list(Visit.objects.filter(establishment__urn=101002))
+    assert [v.purpose for v in academy] == ["Keeping-in-touch visit (offered)"]
+    assert Visit.objects.filter(establishment__urn=101001).count() == 2  # securely good: two visits
+    assert not Visit.objects.filter(establishment__urn__in=[101003, 101004, 101005]).exists()
+    assert Establishment.objects.count() == 5
