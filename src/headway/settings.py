@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "headway.visits",
     "headway.concerns",
     "headway.support",
+    "headway.cpd",
     "headway.earlyyears",
 ]
 

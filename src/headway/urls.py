@@ -17,5 +17,6 @@ urlpatterns = [
     path("concerns/", include("headway.concerns.urls")),
     path("support/", include("headway.support.urls")),
     path("partnerships/", include("headway.support.partnership_urls")),
+    path("cpd/", include("headway.cpd.urls")),
     path("admin/", admin.site.urls),
 ]
