@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "headway.concerns",
     "headway.support",
     "headway.cpd",
+    "headway.governance",
     "headway.earlyyears",
 ]
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("support/", include("headway.support.urls")),
     path("partnerships/", include("headway.support.partnership_urls")),
     path("cpd/", include("headway.cpd.urls")),
+    path("governance/", include("headway.governance.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -15,6 +15,7 @@ from headway.concerns.models import AcademyContact, ConcernStatus, Letter, Schoo
 from headway.concerns.policy import concern_policy_named
 from tests.concerns import world as w
 from tests.concerns.world import World, designated, make_world, meeting
+from tests.governance.factories import BoardFactory, chair
 
 pytestmark = pytest.mark.django_db
 
@@ -206,3 +207,67 @@ def test_reading_a_rendered_template() -> None:
         ("text", "Last."),
     ]
     assert rendered.body == "Dear Head,\n\nFirst line wraps on.\n\nHeading\n\n- one\n- two continues\n\nLast."
+
+
+# The chair by name (GIAS's governance download) ---------------------------------------------------------------------
+
+
+def test_a_letter_to_a_school_with_a_recorded_chair_names_the_chair(world: World) -> None:
+    board = BoardFactory(establishment=world.school)
+    chair(board, title="Mrs", forename_1="Jane", forename_2="Anne", surname="Smith", appointed_on=dt.date(2022, 9, 1))
+    made = letters_of(designated(world), Letter.Kind.DESIGNATION)
+    to_chair, head = made
+    assert to_chair.addressee == "Mrs Jane Smith, Chair of Governors"
+    text = docx_text(to_chair)
+    assert "Mrs Jane Smith, Chair of Governors\nAlton Infant School" in text  # the address
+    assert "Dear Mrs Smith," in text
+    assert "copy of this letter to Mrs Jane Smith, the chair of governors" in docx_text(head)
+    assert bytes(to_chair.pdf).startswith(b"%PDF")
+
+
+def test_the_chair_named_is_the_chair_on_the_letters_date(world: World) -> None:
+    board = BoardFactory(establishment=world.school)
+    # The chair until the day before the letter, and the next chair from the day after: neither is the chair on
+    # 15 October 2025, so the letter is to the chair by role.
+    chair(board, title="Mr", surname="Before", appointed_on=dt.date(2021, 9, 1), term_ends_on=dt.date(2025, 10, 14))
+    chair(board, title="Ms", surname="After", appointed_on=dt.date(2025, 10, 16))
+    to_chair = letters_of(designated(world), Letter.Kind.DESIGNATION)[0]
+    assert to_chair.addressee == "The Chair of Governors"
+    assert "Dear Chair of Governors," in docx_text(to_chair)
+
+    concern = SchoolCausingConcern.objects.get(establishment=world.school)
+    w.inspect(world.school, dt.date(2026, 5, 12), 2)
+    services.remove(
+        meeting=meeting(world, dt.date(2026, 7, 1)),
+        concern=concern,
+        reasons="Judged good.",
+        discussed_with_head_on=dt.date(2026, 6, 28),
+        by=world.head_of_service,
+    )
+    removal = next(x for x in letters_of(concern, Letter.Kind.REMOVAL) if x.recipient == Letter.Recipient.CHAIR)
+    # On 1 July 2026 Ms After, appointed on 16 October 2025, is the chair.
+    assert removal.addressee.endswith(" After, Chair of Governors") and removal.addressee.startswith("Ms ")
+    assert "Dear Ms After," in docx_text(removal)
+
+
+def test_a_chair_without_a_title_is_greeted_by_their_full_name(world: World) -> None:
+    chair(BoardFactory(establishment=world.school), title="", forename_1="Sam", surname="Okoro")
+    to_chair = letters_of(designated(world), Letter.Kind.DESIGNATION)[0]
+    assert to_chair.addressee == "Sam Okoro, Chair of Governors"
+    assert "Dear Sam Okoro," in docx_text(to_chair)
+
+
+def test_an_academys_letter_names_the_chair_of_the_local_governing_body(world: World) -> None:
+    chair(
+        BoardFactory(establishment=world.academy),
+        role="Chair of local governing body",
+        title="Dr",
+        forename_1="Amira",
+        surname="Hughes",
+    )
+    made = letters_of(designated(world, school=world.academy), Letter.Kind.ACADEMY_CONCERN)
+    to_chair = next(x for x in made if x.recipient == Letter.Recipient.CHAIR)
+    head = next(x for x in made if x.recipient == Letter.Recipient.HEADTEACHER)
+    assert to_chair.addressee == "Dr Amira Hughes, Chair of the Local Governing Body"
+    assert "Dear Dr Hughes," in docx_text(to_chair)
+    assert "copy of this letter to Dr Amira Hughes, the chair of the local governing body" in docx_text(head)

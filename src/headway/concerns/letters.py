@@ -30,6 +30,8 @@ from headway.concerns import rules
 from headway.concerns.models import Letter, ReviewGroupDecision, SchoolCausingConcern, WarningNotice
 from headway.concerns.pdf import FooterPDF
 from headway.concerns.policy import concern_policy_in_force
+from headway.governance.models import Appointment
+from headway.governance.selectors import current_chair
 from headway.reports.pdf_text import latin1
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "letter_templates"
@@ -44,14 +46,23 @@ _TITLES = {"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "rev", "r
 
 
 @functools.cache
+def _letter_engine(folders: tuple[str, ...]) -> Engine:
+    return Engine(dirs=list(folders), autoescape=False, loaders=["django.template.loaders.filesystem.Loader"])
+
+
 def letter_engine() -> Engine:
-    """The Django template engine for the letter templates: their own folder, no HTML escaping, and no cached
-    loader, so an LA's edit to a template shows in the next letter without a restart."""
-    return Engine(dirs=[str(TEMPLATE_DIR)], autoescape=False, loaders=["django.template.loaders.filesystem.Loader"])
+    """The Django template engine for the letter templates: the LA's own folder (``config/letter_templates/``)
+    first, then the shipped one; no HTML escaping, and no cached loader, so an LA's edit to a template shows in
+    the next letter without a restart."""
+    from headway import configuration
+
+    return _letter_engine(tuple(str(folder) for folder in configuration.folders("letter_templates")))
 
 
 def template_path(kind: str) -> Path:
-    return TEMPLATE_DIR / f"{kind}.txt"
+    from headway import configuration
+
+    return configuration.find("letter_templates", kind) or TEMPLATE_DIR / f"{kind}.txt"
 
 
 # Who the letter is to ----------------------------------------------------------------------------------------------
@@ -67,17 +78,27 @@ def _salutation_for_head(head_name: str) -> str:
     return head_name.strip()
 
 
-def recipient_context(concern: SchoolCausingConcern, recipient: str) -> dict[str, Any]:
+def _salutation_for_chair(chair: Appointment) -> str:
+    """``Mrs Smith`` with a title; the whole name without one."""
+    return f"{chair.title.strip()} {chair.surname.strip()}" if chair.title.strip() else chair.name
+
+
+def recipient_context(
+    concern: SchoolCausingConcern, recipient: str, chair: Appointment | None = None
+) -> dict[str, Any]:
+    """Who the letter is to. The chair is addressed by name when GIAS's governance download records one on the
+    letter's date (``Mrs Jane Smith, Chair of Governors``, ``Dear Mrs Smith``); otherwise by role."""
     school = concern.establishment
+    office = "Chair of the Local Governing Body" if rules.is_academy(school) else "Chair of Governors"
     if recipient == Letter.Recipient.HEADTEACHER:
         addressee = school.head_name.strip() or "The Headteacher"
         salutation = _salutation_for_head(school.head_name)
-    elif rules.is_academy(school):
-        addressee = "The Chair of the Local Governing Body"
-        salutation = "Chair of the Local Governing Body"
+    elif chair is not None:
+        addressee = f"{chair.name}, {office}"
+        salutation = _salutation_for_chair(chair)
     else:
-        addressee = "The Chair of Governors"
-        salutation = "Chair of Governors"
+        addressee = f"The {office}"
+        salutation = office
     return {
         "role": recipient,
         "is_head": recipient == Letter.Recipient.HEADTEACHER,
@@ -115,6 +136,7 @@ def letter_context(
     """What a letter template can use (listed in ``letter_templates/README.md``)."""
     school = concern.establishment
     policy = concern_policy_in_force(timezone.localdate())
+    chair = current_chair(school, dated)
     context: dict[str, Any] = {
         "school": school,
         "local_authority": school.local_authority,
@@ -136,7 +158,8 @@ def letter_context(
         "powers": [{"code": p.code, "label": p.label, "section": p.section} for p in policy.statutory_powers.values()],
         "lead_officer": person_name(concern.lead_officer),
         "signatory": person_name(by),
-        "recipient": recipient_context(concern, recipient),
+        "recipient": recipient_context(concern, recipient, chair),
+        "chair": chair.name if chair is not None else "",
         "dated": dated,
     }
     if decision is None and warning_notice is not None:

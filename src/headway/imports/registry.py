@@ -9,6 +9,7 @@ from headway.imports.services import Importer
 
 def importers() -> dict[str, type[Importer[Any]]]:
     from headway.earlyyears.importers import EarlyYearsImporter
+    from headway.governance.importers import GovernanceImporter
     from headway.inspections.importers import OfstedImporter
     from headway.performance.importers import PerformanceImporter
     from headway.performance.lait import BenchmarksDictionaryImporter, BenchmarksImporter, NeighboursImporter
@@ -25,6 +26,7 @@ def importers() -> dict[str, type[Importer[Any]]]:
             BenchmarksImporter,
             BenchmarksDictionaryImporter,
             NeighboursImporter,
+            GovernanceImporter,
             EarlyYearsImporter,
         )
     }
