@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "headway.accounts.context_processors.access",
+                "headway.accounts.navigation.navigation",
                 "headway.visits.notifications.notices_context",
             ],
         },

@@ -1,0 +1,106 @@
+"""The service navigation: a few sections, each with the pages it groups, so that the top line fits at
+1280 pixels for every role, and a second line lists the pages of the section the user is in. Who sees a link
+is decided by ``headway.accounts.permissions``, never by the template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from headway.accounts import permissions
+from headway.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url_name: str
+    #: the URL namespaces whose pages belong under this link (the current page is marked)
+    namespaces: tuple[str, ...] = ()
+
+
+@dataclass
+class Section:
+    key: str
+    label: str
+    links: list[Link] = field(default_factory=list)
+    namespaces: tuple[str, ...] = ()
+
+
+def sections_for(request: HttpRequest) -> list[Section]:
+    """The sections and their links for this user (empty for someone not signed in)."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    staff = permissions.is_la_staff(user)
+    school_user = getattr(user, "role", "") == Role.SCHOOL_USER
+    concerns = permissions.can_see_concerns(user)
+    kpis = permissions.can_see_kpis(user)
+    dashboard = permissions.can_see_la_dashboard(user)
+    found: list[Section] = []
+    schools = Section("schools", "Schools", namespaces=("schools", "earlyyears", "governance", "inspections"))
+    schools.links.append(Link("Schools", "schools:list", ("schools",)))
+    if concerns:
+        schools.links.append(Link("Early years settings", "earlyyears:list", ("earlyyears",)))
+    if concerns or kpis:
+        schools.links.append(Link("Governance", "governance:overview", ("governance",)))
+    if concerns:
+        schools.links.append(Link("Inspection windows", "inspections:windows", ("inspections",)))
+    found.append(schools)
+    if staff:
+        visits = Section("visits", "Visits", namespaces=("visits", "notes"))
+        visits.links += [Link("My schools and visits", "visits:my_schools", ("visits",))]
+        visits.links += [Link("Notes of visit", "notes:list", ("notes",))]
+        found.append(visits)
+    elif school_user:
+        found.append(Section("notes", "Notes of visit", [Link("Notes of visit", "notes:list", ("notes",))], ("notes",)))
+    if concerns:
+        concern = Section("concerns", "Causing concern", namespaces=("concerns", "risk", "meetings"))
+        concern.links += [
+            Link("Schools causing concern", "concerns:register", ("concerns",)),
+            Link("Categorisation", "risk:rounds", ("risk",)),
+            Link("Meetings", "meetings:index", ("meetings",)),
+        ]
+        found.append(concern)
+    if concerns or school_user:
+        support = Section("support", "Support", namespaces=("support", "partnerships", "cpd"))
+        if concerns:
+            support.links += [
+                Link("Providers and commissions", "support:directory", ("support",)),
+                Link("Partnerships", "partnerships:list", ("partnerships",)),
+            ]
+        support.links.append(Link("CPD", "cpd:offer", ("cpd",)))
+        found.append(support)
+    if dashboard or kpis:
+        data = Section("data", "Data", namespaces=("performance", "strategy"))
+        if dashboard:
+            data.links.append(Link("Dashboard", "performance:index", ("performance",)))
+        if kpis:
+            data.links.append(Link("KPIs", "strategy:kpis", ("strategy",)))
+        if kpis and not staff:
+            data.links.append(Link("Termly summary", "concerns:board", ()))
+        found.append(data)
+    if permissions.can_import(user):
+        found.append(Section("imports", "Imports", [Link("Imports", "imports:upload", ("imports",))], ("imports",)))
+    for section in found:
+        section.links = [link for link in section.links if _resolves(link.url_name)]
+    return [section for section in found if section.links]
+
+
+def _resolves(url_name: str) -> bool:
+    try:
+        reverse(url_name)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """Context for base.html: ``nav_sections`` and ``nav_current`` (the section the page belongs to)."""
+    sections = sections_for(request)
+    match = getattr(request, "resolver_match", None)
+    namespace = match.namespace if match is not None else ""
+    current = next((s for s in sections if namespace in s.namespaces), None)
+    return {"nav_sections": sections, "nav_current": current, "nav_namespace": namespace}
