@@ -143,3 +143,12 @@ def test_barnet_2021_categorises_maintained_schools_and_offers_academies_keeping
     assert Visit.objects.filter(establishment__urn=101001).count() == 2  # securely good: two visits
     assert not Visit.objects.filter(establishment__urn__in=[101003, 101004, 101005]).exists()
     assert Establishment.objects.count() == 5
+
+
+def test_barnet_2014_partnership_rules_follow_the_paper() -> None:
+    from headway.support.partnership_policy import partnership_policy_named
+
+    policy = partnership_policy_named("barnet-2014")
+    sizes = {name: (rule.min_size, rule.max_size) for name, rule in policy.types.items()}
+    assert sizes["hard"] == (2, 6) and sizes["structured"] == (3, 10) and sizes["loose"][0] == 2  # 5.7.1, 5.7.3
+    assert policy.effective_from == dt.date(2014, 9, 1)
