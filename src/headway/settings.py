@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "headway.cpd",
     "headway.governance",
     "headway.earlyyears",
+    "headway.meetings",
 ]
 
 MIDDLEWARE = [

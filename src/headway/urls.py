@@ -19,5 +19,6 @@ urlpatterns = [
     path("partnerships/", include("headway.support.partnership_urls")),
     path("cpd/", include("headway.cpd.urls")),
     path("governance/", include("headway.governance.urls")),
+    path("meetings/", include("headway.meetings.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -47,6 +47,7 @@ def sections_for(request: HttpRequest) -> list[Section]:
     if concerns or kpis:
         schools.links.append(Link("Governance", "governance:overview", ("governance",)))
     if concerns:
+        schools.links.append(Link("Areas", "schools:areas", ()))
         schools.links.append(Link("Inspection windows", "inspections:windows", ("inspections",)))
     found.append(schools)
     if staff:

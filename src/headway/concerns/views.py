@@ -51,6 +51,7 @@ from headway.concerns.services import ConcernRuleError
 from headway.concerns.timeline import audit_trail_for
 from headway.refusals import attempt
 from headway.reports import terms
+from headway.schools.areas import area_filter_for
 from headway.schools.models import Establishment, LocalAuthority
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -151,15 +152,21 @@ def _register_rows(
 def register(request: HttpRequest) -> HttpResponse:
     authority = permissions.concerns_authority_for(request.user, request.GET.get("la", ""))
     include_removed = request.GET.get("removed") == "1"
+    area_filter = area_filter_for(authority, request.GET.get("area"))
+    rows = _register_rows(authority, _policy(), _today(), include_removed=include_removed)
+    keep = [("la", authority.code)] if request.user.is_superuser else []
+    keep += [("removed", "1")] if include_removed else []
     return render(
         request,
         "concerns/register.html",
         {
             "authority": authority,
             "authorities": permissions.local_authorities_visible_to(request.user) if request.user.is_superuser else [],
-            "rows": _register_rows(authority, _policy(), _today(), include_removed=include_removed),
+            "rows": [row for row in rows if area_filter.keeps(row["concern"].establishment.area_id)],
             "include_removed": include_removed,
             "today": _today(),
+            "area_filter": area_filter,
+            "area_keep": keep,
         },
     )
 

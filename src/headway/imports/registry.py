@@ -13,6 +13,7 @@ def importers() -> dict[str, type[Importer[Any]]]:
     from headway.inspections.importers import OfstedImporter
     from headway.performance.importers import PerformanceImporter
     from headway.performance.lait import BenchmarksDictionaryImporter, BenchmarksImporter, NeighboursImporter
+    from headway.schools.area_importer import AreasImporter
     from headway.schools.importers import GiasImporter, GiasLinksImporter, SpineImporter
 
     return {
@@ -28,6 +29,7 @@ def importers() -> dict[str, type[Importer[Any]]]:
             NeighboursImporter,
             GovernanceImporter,
             EarlyYearsImporter,
+            AreasImporter,
         )
     }
 

@@ -5,7 +5,10 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from headway.schools.models import Area, Establishment, Governance, Group, LocalAuthority
+from headway.accounts.models import User
+from headway.date_input import DateInputField
+from headway.schools.areas import tree
+from headway.schools.models import Area, AreaRole, Establishment, Governance, Group, LocalAuthority
 from headway.schools.selectors import GRADE_AGE_BANDS, OUTCOME_CHOICES
 
 
@@ -41,8 +44,7 @@ class SchoolFilterForm(forms.Form):
         any_choice = [("", "Any")]
         authorities = LocalAuthority.objects.filter(establishments__in=visible).distinct().order_by("name")
         self.fields["local_authority"].choices = any_choice + [(la.code, la.name) for la in authorities]  # type: ignore[attr-defined]
-        areas = Area.objects.filter(establishments__in=visible).distinct().select_related("local_authority")
-        self.fields["area"].choices = any_choice + [(a.pk, str(a)) for a in areas]  # type: ignore[attr-defined]
+        self.fields["area"].choices = any_choice + area_options(visible)  # type: ignore[attr-defined]
         for name, column in (("phase", "phase"), ("type_name", "type_name")):
             values = visible.exclude(**{column: ""}).order_by(column).values_list(column, flat=True).distinct()
             self.fields[name].choices = any_choice + [(v, v) for v in values]  # type: ignore[attr-defined]
@@ -54,3 +56,44 @@ class SchoolFilterForm(forms.Form):
             .order_by("name")
         )
         self.fields["trust"].choices = any_choice + [(g.pk, g.name) for g in trusts]  # type: ignore[attr-defined]
+
+
+def area_options(visible: QuerySet[Establishment]) -> list[tuple[int, str]]:
+    """The areas of the schools the user may see, and the areas they are part of, each under its parent (a
+    footprint, then its areas). Choosing a footprint finds the schools of its areas."""
+    with_schools = set(Area.objects.filter(establishments__in=visible).values_list("id", flat=True).distinct())
+    authorities = set(Area.objects.filter(pk__in=with_schools).values_list("local_authority_id", flat=True))
+    every = list(Area.objects.filter(local_authority_id__in=authorities).select_related("local_authority"))
+    by_id = {a.pk: a for a in every}
+    shown: set[int] = set()
+    for area_id in with_schools:
+        current: int | None = area_id
+        while current is not None and current not in shown:
+            shown.add(current)
+            current = by_id[current].parent_id if current in by_id else None
+    several = len(authorities) > 1
+    options: list[tuple[int, str]] = []
+    for node in tree([a for a in every if a.pk in shown]):
+        label = f"{node.label} ({node.area.local_authority.name})" if several else node.label
+        options.append((node.area.pk, label))
+    return options
+
+
+class AreaOfficerForm(forms.Form):
+    """Give an officer a role for an area."""
+
+    officer = forms.TypedChoiceField(label="Officer", coerce=int)
+    role = forms.ChoiceField(label="Role", choices=AreaRole.choices, widget=forms.RadioSelect)
+    starts_on = DateInputField("Date the role starts")
+    reason = forms.CharField(label="Note (optional)", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, officers: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].choices = [("", "Choose an officer")] + [  # type: ignore[attr-defined]
+            (o.pk, o.get_full_name() or o.get_username()) for o in officers
+        ]
+
+
+class AreaOfficerEndForm(forms.Form):
+    ends_on = DateInputField("Last day in the role")
+    reason = forms.CharField(label="Why the role ends", widget=forms.Textarea(attrs={"rows": 3}))

@@ -20,24 +20,84 @@ class LocalAuthority(models.Model):
 
 
 class Area(models.Model):
-    """An LA-defined grouping of schools: a cluster, network, footprint or locality."""
+    """An LA-defined grouping of schools: a cluster, network, footprint, locality or area. Areas nest: Walsall's
+    footprints each hold two areas (``parent``); a school belongs to one area, and so to every area above it.
+    Read the tree through ``headway.schools.areas``; officers per area are ``AreaOfficer``."""
 
     class Kind(models.TextChoices):
         CLUSTER = "cluster", "Cluster"
         NETWORK = "network", "Network"
         FOOTPRINT = "footprint", "Footprint"
         LOCALITY = "locality", "Locality"
+        AREA = "area", "Area"
 
     local_authority = models.ForeignKey(LocalAuthority, on_delete=models.CASCADE, related_name="areas")
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CLUSTER)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The larger area this one is part of (an area of a footprint), of the same authority.",
+    )
 
     class Meta:
         ordering = ["local_authority__name", "name"]
-        constraints = [models.UniqueConstraint(fields=["local_authority", "name"], name="area_unique_name_in_la")]
+        constraints = [
+            models.UniqueConstraint(fields=["local_authority", "name"], name="area_unique_name_in_la"),
+            models.CheckConstraint(condition=~Q(parent=models.F("id")), name="area_not_its_own_parent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_kind_display().lower()}, {self.local_authority.name})"
+
+    @property
+    def title(self) -> str:
+        """The area as people say it: "North footprint", "Penistone cluster"."""
+        kind = self.get_kind_display().lower()
+        return self.name if self.name.lower().endswith(kind) else f"{self.name} {kind}"
+
+
+class AreaRole(models.TextChoices):
+    """What an officer does for an area: Walsall's Senior Achievement Officer for a footprint, its Improvement
+    Advisers for each area; Barnet's Learning Network Inspector for a network. Meeting types name these roles."""
+
+    SENIOR_OFFICER = "senior_officer", "Senior officer"
+    ADVISER = "adviser", "Adviser"
+
+
+class AreaOfficer(models.Model):
+    """An LA officer's role for an area, with dates. An assignment ends (``ends_on``); it is never deleted.
+    Changed only through ``headway.schools.services.area_officer_add`` and ``area_officer_end``, which audit
+    every change. An area has at most one current senior officer."""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="officers")
+    officer = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="area_roles")
+    role = models.CharField(max_length=20, choices=AreaRole.choices)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="The last day in the role; empty while current.")
+
+    class Meta:
+        ordering = ["area__name", "role", "officer__last_name", "officer__first_name", "-starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "officer"], condition=Q(ends_on__isnull=True), name="area_officer_one_current_role"
+            ),
+            models.UniqueConstraint(
+                fields=["area"],
+                condition=Q(ends_on__isnull=True, role="senior_officer"),
+                name="area_one_current_senior_officer",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="area_officer_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.officer} {self.get_role_display().lower()} for {self.area.title} from {self.starts_on}"
 
 
 class Governance(models.TextChoices):

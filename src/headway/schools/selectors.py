@@ -12,7 +12,8 @@ from django.utils import timezone
 from headway.inspections.models import Inspection
 from headway.inspections.selectors import LatestGrade, inspection_history, latest_grade, with_latest_inspection
 from headway.inspections.standing import Standing, standing_of
-from headway.schools.models import Establishment, EstablishmentLink, GroupMembership
+from headway.schools.areas import in_area
+from headway.schools.models import Area, Establishment, EstablishmentLink, GroupMembership
 
 if TYPE_CHECKING:
     from headway.accounts.models import User
@@ -43,7 +44,8 @@ def years_before(today: dt.date, years: int) -> dt.date:
 def filter_establishments(
     queryset: QuerySet[Establishment], filters: dict[str, Any], *, today: dt.date
 ) -> QuerySet[Establishment]:
-    """Apply the school-list filters (already validated) to schools the user may see."""
+    """Apply the school-list filters (already validated) to schools the user may see. An area finds the schools
+    of the areas inside it too (a footprint, the schools of its areas)."""
     queryset = with_latest_inspection(queryset.select_related("local_authority", "area"))
     if search := (filters.get("q") or "").strip():
         condition = Q(name__icontains=search) | Q(town__icontains=search) | Q(postcode__icontains=search)
@@ -56,13 +58,15 @@ def filter_establishments(
         queryset = queryset.exclude(status__istartswith="open")
     for name, lookup in (
         ("local_authority", "local_authority__code"),
-        ("area", "area_id"),
         ("phase", "phase"),
         ("type_name", "type_name"),
         ("governance", "governance"),
     ):
         if value := filters.get(name):
             queryset = queryset.filter(**{lookup: value})
+    if area_id := filters.get("area"):
+        area = Area.objects.filter(pk=area_id).first()
+        queryset = in_area(queryset, area) if area is not None else queryset.none()
     if trust := filters.get("trust"):
         queryset = queryset.filter(memberships__group_id=trust, memberships__left_on__isnull=True)
     if outcome := filters.get("outcome"):

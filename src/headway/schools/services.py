@@ -8,7 +8,8 @@ from django.db import transaction
 
 from headway.accounts import audit
 from headway.accounts.models import Role, User
-from headway.schools.models import Area, Establishment, LinkOfficerAssignment, LocalAuthority
+from headway.refusals import RuleRefused
+from headway.schools.models import Area, AreaOfficer, AreaRole, Establishment, LinkOfficerAssignment, LocalAuthority
 
 
 def area_create(
@@ -97,5 +98,82 @@ def link_officer_assign(
             before=before,
             after={"officer": officer.get_username(), "starts_on": starts_on},
             reason=reason,
+        )
+    return assignment
+
+
+# Officers per area ------------------------------------------------------------------------------------------------
+
+
+class AreaRuleError(RuleRefused):
+    """An officer's role for an area that the rules refuse; the message says why, in the users' words."""
+
+
+def _name(user: User) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def area_officer_add(
+    *, area: Area, officer: User, role: str, starts_on: dt.date, by: User | None, reason: str = "", actor_name: str = ""
+) -> AreaOfficer:
+    """Give ``officer`` a role for the area from ``starts_on`` (a footprint's senior officer, an area's
+    adviser). Refused for someone who is not an officer of the area's authority, for an officer who already has
+    a role there, and for a second senior officer. Audited."""
+    if role not in AreaRole.values:
+        raise AreaRuleError(f"Choose the officer's role: {', '.join(str(r.label).lower() for r in AreaRole)}.")
+    if officer.role not in LINK_OFFICER_ROLES or officer.local_authority_id != area.local_authority_id:
+        raise AreaRuleError(f"{_name(officer)} is not an officer of {area.local_authority.name}.")
+    with transaction.atomic():
+        current = list(
+            AreaOfficer.objects.select_for_update().select_related("officer").filter(area=area, ends_on__isnull=True)
+        )
+        for assignment in current:
+            if assignment.officer_id == officer.pk:
+                raise AreaRuleError(
+                    f"{_name(officer)} is already the {area.title}'s {assignment.get_role_display().lower()}: "
+                    "end that role first."
+                )
+            if role == AreaRole.SENIOR_OFFICER and assignment.role == AreaRole.SENIOR_OFFICER:
+                raise AreaRuleError(
+                    f"{_name(assignment.officer)} is the {area.title}'s senior officer: end that role first."
+                )
+        assignment = AreaOfficer.objects.create(area=area, officer=officer, role=role, starts_on=starts_on)
+        audit.record(
+            actor=by,
+            actor_name=actor_name,
+            verb="area.officer_added",
+            target=area,
+            after={"officer": officer.get_username(), "role": role, "starts_on": starts_on},
+            reason=reason,
+        )
+    return assignment
+
+
+def area_officer_end(
+    *, assignment: AreaOfficer, ends_on: dt.date, reason: str, by: User | None, actor_name: str = ""
+) -> AreaOfficer:
+    """End an officer's role for an area on ``ends_on`` (their last day). The assignment is kept. Audited."""
+    if assignment.ends_on is not None:
+        raise AreaRuleError(
+            f"{_name(assignment.officer)}'s role for the {assignment.area.title} already ended on "
+            f"{assignment.ends_on.day} {assignment.ends_on:%B %Y}."
+        )
+    if ends_on < assignment.starts_on:
+        raise AreaRuleError(
+            f"The role started on {assignment.starts_on.day} {assignment.starts_on:%B %Y}: it cannot end before that."
+        )
+    if not reason.strip():
+        raise AreaRuleError("Say why the role ends.")
+    with transaction.atomic():
+        assignment.ends_on = ends_on
+        assignment.save(update_fields=["ends_on"])
+        audit.record(
+            actor=by,
+            actor_name=actor_name,
+            verb="area.officer_ended",
+            target=assignment.area,
+            before={"officer": assignment.officer.get_username(), "role": assignment.role, "ends_on": None},
+            after={"ends_on": ends_on},
+            reason=reason.strip(),
         )
     return assignment

@@ -1,9 +1,13 @@
 from django.urls import path
 
-from headway.schools import views
+from headway.schools import area_views, views
 
 app_name = "schools"
 urlpatterns = [
     path("", views.school_list, name="list"),
     path("<int:urn>/", views.school_detail, name="detail"),
+    path("areas/", area_views.area_list, name="areas"),
+    path("areas/<int:area_id>/", area_views.area_detail, name="area"),
+    path("areas/<int:area_id>/officers/", area_views.area_officers, name="area_officers"),
+    path("areas/officers/<int:assignment_id>/end/", area_views.area_officer_end, name="area_officer_end"),
 ]

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST, require_safe
 from headway.accounts import permissions
 from headway.accounts.models import User
 from headway.refusals import attempt
+from headway.schools.areas import area_filter_for
 from headway.schools.models import Establishment, LocalAuthority
 from headway.support import partnerships as service
 from headway.support.models import Partnership, PartnershipMembership
@@ -103,6 +104,10 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
         return redirect(reverse("partnerships:list") + query)
     last = request.session.pop(SESSION_KEY, None)
     facts = service.school_facts(authority, year, policy=policy)
+    area_filter = area_filter_for(authority, request.GET.get("area"))
+    partnerships = service.partnerships_for(authority, year)
+    if area_filter.chosen is not None:  # the partnerships with a school in the area
+        partnerships = partnerships.filter(memberships__establishment__area_id__in=area_filter.ids).distinct()
     return render(
         request,
         "support/partnerships/list.html",
@@ -110,7 +115,9 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
             "authority": authority,
             "year": year,
             "policy": policy,
-            "partnerships": service.partnerships_for(authority, year),
+            "partnerships": partnerships,
+            "area_filter": area_filter,
+            "area_keep": [("year", year)] + ([("la", authority.code)] if request.user.is_superuser else []),
             "asked": sum(1 for f in facts.values() if f.asked),
             "last": last if last and last.get("year") == year else None,
             "la_query": f"&la={authority.code}" if request.user.is_superuser else "",

@@ -11,6 +11,7 @@ from django.utils import timezone
 from headway.accounts import permissions
 from headway.accounts.models import User
 from headway.risk.selectors import current_decision
+from headway.schools.areas import area_filter_for
 from headway.schools.models import LocalAuthority
 from headway.visits import calendar, planning, selectors
 from headway.visits.forms import (
@@ -46,13 +47,17 @@ def my_schools(request: HttpRequest) -> HttpResponse:
     if username := request.GET.get("officer"):
         officer = get_object_or_404(selectors.officers_of(authority), username=username)
     year, today = _year(request), timezone.localdate()
+    area_filter = area_filter_for(authority, request.GET.get("area"))
+    rows = selectors.caseload_rows(officer, start_year=year, today=today, viewer=user)
     return render(
         request,
         "visits/my_schools.html",
         {
             "officer": officer,
             "is_me": officer == user,
-            "rows": selectors.caseload_rows(officer, start_year=year, today=today, viewer=user),
+            "rows": [row for row in rows if area_filter.keeps(row.establishment.area_id)],
+            "area_filter": area_filter,
+            "area_keep": [("year", year)] + ([("officer", officer.get_username())] if officer != user else []),
             "year": year,
             "year_label": f"{year}/{(year + 1) % 100:02d}",
             "not_categorised": selectors.not_categorised(authority).count(),
