@@ -53,6 +53,29 @@ def test_shipped_catalogue_has_the_measures_boards_ask_for() -> None:
             ":4: code 'ks4.x' must start",
         ),
         ("version: 1\ndatasets: [\n", "not valid YAML"),
+        (
+            "version: 1\ndatasets: {ks2: {}}\nmeasures:\n  - code: ks2.gap\n    label: G\n    dataset: ks2\n"
+            "    key_stage: KS2\n    unit: points\n    polarity: higher\n    gap: {of: ks2.a}\n    years: [2018]\n",
+            ":10: 'gap' must be {of: MEASURE, against: MEASURE}",
+        ),
+        (
+            "version: 1\ndatasets: {ks2: {}}\nmeasures:\n  - code: ks2.gap\n    label: G\n    dataset: ks2\n"
+            "    key_stage: KS2\n    unit: points\n    polarity: higher\n    gap: {of: ks2.a, against: ks2.b}\n"
+            "    years: [2018]\n",
+            "measure 'ks2.gap' refers to unknown measure 'ks2.a'",
+        ),
+        (
+            "version: 1\ndatasets: {ks2: {}}\nmeasures:\n  - code: ks2.x\n    label: X\n    dataset: ks2\n"
+            "    key_stage: KS2\n    unit: percent\n    polarity: higher\n    phase: primary\n    columns: [A]\n"
+            "    years: [2018]\n",
+            ":10: only a measure worked out from inspections has a phase",
+        ),
+        (
+            "version: 1\ndatasets: {absence: {}}\nmeasures:\n  - code: absence.x\n    label: X\n"
+            "    dataset: absence\n    key_stage: context\n    unit: percent\n    polarity: higher\n"
+            "    lait_complement: true\n    columns: [A]\n    years: [2018]\n",
+            ":10: 'lait_complement' is true or false, with a 'lait' item",
+        ),
     ],
 )
 def test_an_invalid_catalogue_is_rejected_with_file_and_line(tmp_path: Path, text: str, message: str) -> None:
@@ -136,3 +159,29 @@ def test_measure_command_json(db: None, capsys) -> None:  # type: ignore[no-unty
     assert school["national"] == -0.03
     assert school["significance"] in {"significantly above", "significantly below", "in line"}
     assert school["difference_from_national"] == round(school["value"] + 0.03, 3)
+
+
+def test_groups_of_pupils_gaps_and_phases_the_kpi_sets_need() -> None:
+    measures = catalogue().measures
+    # Vulnerable groups DfE's LA benchmarking data publishes, for LAs only (no school-level column).
+    for code, scope in (
+        ("ks2.rwm_exp_sen_support", "sen_support"),
+        ("ks2.rwm_exp_ehc_plan", "ehc_plan"),
+        ("ks4.att8_looked_after", "looked_after"),
+        ("ks4.p8_black", "black"),
+        ("eyfs.gld_sen_support", "sen_support"),
+    ):
+        assert (measures[code].scope, measures[code].la_only, bool(measures[code].lait)) == (scope, True, True), code
+    for code in ("eyfs.gld", "neet.neet_16_17", "absence.primary", "absence.secondary", "exclusions.suspensions"):
+        assert measures[code].lait, code
+    gap = measures["ks2.rwm_exp_dis_gap"]
+    assert (gap.is_gap, gap.gap_of, gap.gap_against, gap.unit) == (
+        True,
+        "ks2.rwm_exp_dis",
+        "ks2.rwm_exp_nondis",
+        "points",
+    )
+    attendance = measures["absence.attendance_primary"]
+    assert (attendance.lait, attendance.lait_complement, attendance.polarity) == ("PriTotAbs", True, "higher")
+    assert measures["inspections.good_or_better_primary"].phase == "primary"
+    assert not measures["ks4.att8"].la_only and not measures["ks4.att8"].is_gap

@@ -4,7 +4,8 @@ Published figures come first (the LA and England rows of DfE's files, then DfE's
 where none is published, an LA's figure is the pupil-weighted mean of its state-funded schools' figures
 (mainstream and special; independent schools never count), and says so. Measures of a dataset marked
 ``from_inspections`` (the good-school share) are always computed, from Ofsted's inspections, by
-``headway.inspections.share``."""
+``headway.inspections.share``. A gap (``gap: {of, against}`` in the catalogue) is the LA's ``of`` figure minus
+England's ``against`` figure, and says it is derived."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ PUBLISHED = "published"
 #: A national figure is computed from school rows only when schools of this many LAs have a figure.
 MIN_LAS_FOR_ENGLAND = 100
 COMPUTED = "computed"
+#: A gap worked out from DfE's published figures (the LA's group against England's other pupils).
+DERIVED = "derived"
 #: Published sources, most authoritative first: DfE's LA benchmarking data carries revised (final) figures,
 #: while a performance-table file may be the provisional release.
 SOURCE_ORDER = (PublishedFigure.Source.LAIT, PublishedFigure.Source.PERFORMANCE_TABLES)
@@ -117,18 +120,19 @@ def inspection_figure(measure: Measure) -> str:
 
 def _inspection_values(*, year: int, measure: Measure, la_code: str | None = None) -> dict[str, float]:
     """LA figures of a measure worked out from inspections (``headway.inspections.share``), as on 31 August
-    of ``year``."""
+    of ``year``, for the measure's phase."""
     from headway.inspections.share import as_of_for_year, tallies
 
     figure = inspection_figure(measure)
-    found = {code: t.figure(figure) for code, t in tallies(as_of=as_of_for_year(year), la_code=la_code).items()}
+    every = tallies(as_of=as_of_for_year(year), phase=measure.phase, la_code=la_code)
+    found = {code: t.figure(figure) for code, t in every.items()}
     return {code: round(value, measure.decimals) for code, value in found.items() if value is not None}
 
 
 def _inspection_national(*, year: int, measure: Measure) -> float | None:
     from headway.inspections.share import Tally, as_of_for_year, tallies
 
-    by_la = tallies(as_of=as_of_for_year(year))
+    by_la = tallies(as_of=as_of_for_year(year), phase=measure.phase)
     if sum(1 for t in by_la.values() if t.schools) < MIN_LAS_FOR_ENGLAND:
         return None  # a handful of LAs' schools are not England
     value = sum(by_la.values(), Tally()).figure(inspection_figure(measure))
@@ -147,13 +151,32 @@ def computed_la_values(*, year: int, measure: Measure) -> dict[str, float]:
     return {code: round(value, measure.decimals) for code, value in table.select("la_code", "value").iter_rows()}
 
 
+def _gap_values(*, year: int, measure: Measure) -> dict[str, tuple[float, str]]:
+    """Every LA's gap: its ``gap_of`` figure minus England's ``gap_against`` figure; none without England's."""
+    against, against_source = national_value(year=year, measure_code=measure.gap_against)
+    if against is None:
+        return {}
+    return {
+        figure.la_code: (
+            round(figure.value - against, measure.decimals),
+            COMPUTED if COMPUTED in (figure.source, against_source) else DERIVED,
+        )
+        for figure in la_figures(year=year, measure_code=measure.gap_of)
+        if figure.value is not None
+    }
+
+
 def la_figures(*, year: int, measure_code: str) -> list[LaFigure]:
     """Every LA's figure for a measure in a year (published first, else computed), with rank and top 10%."""
     measure = catalogue().get(measure_code)
-    published = published_la_values(year=year, measure=measure_code)
-    computed = computed_la_values(year=year, measure=measure)
-    values: dict[str, tuple[float, str]] = {code: (value, COMPUTED) for code, value in computed.items()}
-    values.update({code: (value, PUBLISHED) for code, value in published.items()})
+    values: dict[str, tuple[float, str]]
+    if measure.is_gap:
+        values = _gap_values(year=year, measure=measure)
+    else:
+        published = published_la_values(year=year, measure=measure_code)
+        computed = computed_la_values(year=year, measure=measure)
+        values = {code: (value, COMPUTED) for code, value in computed.items()}
+        values.update({code: (value, PUBLISHED) for code, value in published.items()})
     ranks = (
         rank_values({c: v for c, (v, _) in values.items()}, higher_is_better=measure.higher_is_better)
         if measure.ranked
@@ -179,7 +202,16 @@ def la_figure(*, la_code: str, year: int, measure_code: str) -> LaFigure | None:
 
 def national_value(*, year: int, measure_code: str, variant: str = "") -> tuple[float | None, str]:
     """England's figure: published if any (the ``variant`` asked for, e.g. "pri" for the primary row of the
-    census, else state-funded schools), else pupil-weighted from school rows."""
+    census, else state-funded schools), else pupil-weighted from school rows. A gap's is England's ``gap_of``
+    figure minus England's ``gap_against`` figure."""
+    measure = catalogue().get(measure_code)
+    if measure.is_gap:
+        mine, mine_source = national_value(year=year, measure_code=measure.gap_of, variant=variant)
+        against, against_source = national_value(year=year, measure_code=measure.gap_against, variant=variant)
+        if mine is None or against is None:
+            return None, DERIVED
+        source = COMPUTED if COMPUTED in (mine_source, against_source) else DERIVED
+        return round(mine - against, measure.decimals), source
     for source in SOURCE_ORDER:
         figures = PublishedFigure.objects.filter(
             level=PublishedFigure.Level.ENGLAND, year=year, measure=measure_code, source=source, value__isnull=False
@@ -190,11 +222,11 @@ def national_value(*, year: int, measure_code: str, variant: str = "") -> tuple[
         ).first()
         if figure is not None and figure.value is not None:
             return float(figure.value), PUBLISHED
-    measure = catalogue().get(measure_code)
     if inspection_figure(measure):
         return _inspection_national(year=year, measure=measure), COMPUTED
-    if measure.unit == "progress":
-        # DfE's progress scores are relative to all pupils nationally: England is 0 by definition.
+    if measure.unit == "progress" and measure.scope == "all":
+        # DfE's progress scores are relative to all pupils nationally: England is 0 by definition (not for a
+        # group of pupils: disadvantaged pupils' Progress 8 is below 0).
         return 0.0, PUBLISHED
     frame = school_results_frame(year=year, measures=[measure_code])
     if frame.filter(pl.col("value").is_not_null())["la_code"].n_unique() < MIN_LAS_FOR_ENGLAND:
@@ -222,11 +254,19 @@ def significance(value: Decimal | None, lower: Decimal | None, upper: Decimal | 
 
 
 def la_value(*, la_code: str, year: int, measure_code: str) -> tuple[float | None, str]:
-    """One LA's figure without ranking every LA: published if any, else pupil-weighted from its schools."""
+    """One LA's figure without ranking every LA: published if any, else pupil-weighted from its schools (a
+    gap: its ``gap_of`` figure minus England's ``gap_against``)."""
+    measure = catalogue().get(measure_code)
+    if measure.is_gap:
+        mine, mine_source = la_value(la_code=la_code, year=year, measure_code=measure.gap_of)
+        against, against_source = national_value(year=year, measure_code=measure.gap_against)
+        if mine is None or against is None:
+            return None, DERIVED
+        source = COMPUTED if COMPUTED in (mine_source, against_source) else DERIVED
+        return round(mine - against, measure.decimals), source
     published = published_la_values(year=year, measure=measure_code)
     if la_code in published:
         return published[la_code], PUBLISHED
-    measure = catalogue().get(measure_code)
     if inspection_figure(measure):
         return _inspection_values(year=year, measure=measure, la_code=la_code).get(la_code), COMPUTED
     frame = school_results_frame(year=year, measures=[measure_code], la_code=la_code)

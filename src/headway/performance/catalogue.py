@@ -10,9 +10,25 @@ from typing import Any
 import yaml
 
 CATALOGUE_FILE = Path(__file__).resolve().parent / "catalogue.yaml"
-UNITS = {"percent", "score", "progress", "count", "days"}
+UNITS = {"percent", "score", "progress", "count", "days", "points", "difference", "rate"}
 POLARITIES = {"higher", "lower", "none"}
-SCOPES = {"all", "disadvantaged", "non_disadvantaged"}
+#: Which pupils a measure is about: all, disadvantaged pupils and the others, and the groups DfE's LA
+#: benchmarking data (LAIT) publishes separately (SEN support, EHC plan, looked-after children, ethnic groups).
+SCOPES = {
+    "all",
+    "disadvantaged",
+    "non_disadvantaged",
+    "sen_support",
+    "ehc_plan",
+    "looked_after",
+    "asian",
+    "black",
+    "chinese",
+    "mixed",
+    "white",
+}
+#: The phases a measure worked out from inspections can be about (``headway.inspections.share.PHASES``).
+PHASES = {"all", "primary", "secondary"}
 KEY_STAGES = {"EYFS", "phonics", "KS1", "KS2", "KS4", "KS5", "context"}
 #: What a measure of a dataset worked out from inspections (``from_inspections: true``) names in ``columns``:
 #: a figure of ``headway.inspections.share`` rather than a file's column.
@@ -41,10 +57,26 @@ class Measure:
     lait: str = ""
     scope: str = "all"
     of: str = ""
+    gap_of: str = ""
+    gap_against: str = ""
+    phase: str = "all"
+    lait_complement: bool = False
 
     @property
     def ranked(self) -> bool:
         return self.polarity != "none"
+
+    @property
+    def is_gap(self) -> bool:
+        """A gap: the LA's ``gap_of`` figure minus England's ``gap_against`` figure (e.g. the LA's
+        disadvantaged pupils against other pupils nationally)."""
+        return bool(self.gap_of)
+
+    @property
+    def la_only(self) -> bool:
+        """Published for LAs, regions and England only (LAIT), or a gap worked out from such figures: no
+        school-level file has a column for it."""
+        return not self.columns
 
     @property
     def higher_is_better(self) -> bool:
@@ -152,16 +184,33 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
         scope = optional("scope", "all")
         if scope not in SCOPES:
             raise CatalogueError(f"{where}:{_line(entry['scope'][0])}: scope {scope!r} is not one of {sorted(SCOPES)}")
-        columns = need("columns", list)
+        lait = str(optional("lait", ""))
+        gap = _gap(entry, where)
+        if "columns" not in entry and (lait or gap):
+            columns: list[str] = []  # LA figures only: DfE's benchmarking data, or a gap worked out from them
+        else:
+            columns = need("columns", list)
+            if not columns or not all(isinstance(c, str) for c in columns):
+                raise CatalogueError(f"{where}:{_line(entry['columns'][0])}: 'columns' must list column names")
         years = need("years", list)
-        if not columns or not all(isinstance(c, str) for c in columns):
-            raise CatalogueError(f"{where}:{_line(entry['columns'][0])}: 'columns' must list column names")
         if not years or not all(isinstance(y, int) for y in years):
             raise CatalogueError(f"{where}:{_line(entry['years'][0])}: 'years' must list years such as 2019")
         if dataset in from_inspections and (len(columns) != 1 or columns[0] not in INSPECTION_FIGURES):
             raise CatalogueError(
                 f"{where}:{_line(entry['columns'][0])}: a measure worked out from inspections names one figure in "
                 f"'columns': {' or '.join(sorted(INSPECTION_FIGURES))}"
+            )
+        phase = optional("phase", "all")
+        if phase not in PHASES:
+            raise CatalogueError(f"{where}:{_line(entry['phase'][0])}: phase {phase!r} is not one of {sorted(PHASES)}")
+        if phase != "all" and dataset not in from_inspections:
+            raise CatalogueError(
+                f"{where}:{_line(entry['phase'][0])}: only a measure worked out from inspections has a phase"
+            )
+        complement = optional("lait_complement", False)
+        if not isinstance(complement, bool) or (complement and not lait):
+            raise CatalogueError(
+                f"{where}:{_line(entry['lait_complement'][0])}: 'lait_complement' is true or false, with a 'lait' item"
             )
         measures[code] = Measure(
             code=code,
@@ -177,14 +226,23 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
             weight=str(optional("weight", "")),
             lower=tuple(optional("lower", [])),
             upper=tuple(optional("upper", [])),
-            lait=str(optional("lait", "")),
+            lait=lait,
             scope=scope,
             of=str(optional("of", "")),
+            gap_of=gap[0] if gap else "",
+            gap_against=gap[1] if gap else "",
+            phase=phase,
+            lait_complement=complement,
         )
     for measure in measures.values():
-        for reference in (measure.weight, measure.of):
+        for reference in (measure.weight, measure.of, measure.gap_of, measure.gap_against):
             if reference and reference not in measures:
                 raise CatalogueError(f"{where}: measure {measure.code!r} refers to unknown measure {reference!r}")
+        for reference in (measure.gap_of, measure.gap_against):
+            if reference and measures[reference].is_gap:
+                raise CatalogueError(f"{where}: gap {measure.code!r} is worked out from another gap, {reference!r}")
+            if reference and not set(measure.years) <= set(measures[reference].years):
+                raise CatalogueError(f"{where}: gap {measure.code!r} lists years {reference!r} is not published for")
     parsed = {
         str(name): Dataset(
             name=str(name),
@@ -196,6 +254,20 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
         for name, value in datasets.items()
     }
     return Catalogue(version=str(top["version"][1]), datasets=parsed, measures=measures)
+
+
+def _gap(entry: dict[str, tuple[yaml.Node, Any]], where: str) -> tuple[str, str] | None:
+    """A gap measure's ``gap: {of: CODE, against: CODE}``: (of, against), or None when the measure is no gap."""
+    if "gap" not in entry:
+        return None
+    node, value = entry["gap"]
+    if (
+        not isinstance(value, dict)
+        or set(value) != {"of", "against"}
+        or not all(isinstance(v, str) and v for v in value.values())
+    ):
+        raise CatalogueError(f"{where}:{_line(node)}: 'gap' must be {{of: MEASURE, against: MEASURE}}")
+    return str(value["of"]), str(value["against"])
 
 
 @cache

@@ -2,7 +2,8 @@
 
 * ``headway import benchmarks bds_long_0.parquet``: DfE's long-format LA benchmarking data set (every LA,
   region and England). Only the items a catalogue measure names in its ``lait:`` field are stored, as
-  ``PublishedFigure`` rows with source LAIT, for the years the catalogue lists for that measure.
+  ``PublishedFigure`` rows with source LAIT, for the years the catalogue lists for that measure (for a measure
+  marked ``lait_complement``, 100 minus the item's figure: attendance from LAIT's absence rate).
 * ``headway import benchmarks-dictionary lait_data_dictionary.csv``: LAIT's data dictionary. Nothing is
   stored; each catalogue-mapped item's polarity (High / Low) and year type are checked against the catalogue
   and every difference is a notice. It is its own kind, not a file looked for beside the data set, because an
@@ -185,7 +186,10 @@ class BenchmarksImporter(Importer[list[LaitFigure]]):
             if when not in measure.years:
                 self.other_years[measure.code].add(when)
                 continue
-            figure = self._keep(row, level, area_code, when, measure.code, value, reason, STATUS_PRIORITY[status])
+            stored = value
+            if measure.lait_complement and value is not None:
+                stored = 100 - value  # attendance from LAIT's absence rate
+            figure = self._keep(row, level, area_code, when, measure.code, stored, reason, STATUS_PRIORITY[status])
             if figure is not None:
                 figures.append(figure)
         return figures or None
@@ -302,6 +306,8 @@ class BenchmarksImporter(Importer[list[LaitFigure]]):
 
 #: LAIT's polarity -> the catalogue's.
 POLARITY = {"high": "higher", "low": "lower", "-": "none", "na": "none", "": "none"}
+#: The polarity of LAIT's item behind a measure that is 100 minus it (``lait_complement``).
+COMPLEMENT_POLARITY = {"higher": "lower", "lower": "higher"}
 
 
 @dataclass
@@ -350,8 +356,10 @@ class BenchmarksDictionaryImporter(Importer[DictionaryEntry]):
                 continue
             for measure in measures:
                 checked += 1
+                # A complement (attendance from LAIT's absence rate) has the opposite polarity to its item.
+                expected = COMPLEMENT_POLARITY.get(measure.polarity, measure.polarity)
                 for entry in found:
-                    if entry.polarity != measure.polarity:
+                    if entry.polarity != (expected if measure.lait_complement else measure.polarity):
                         context.notices.append(
                             f"lait_polarity: {item} (row {entry.row}) is {entry.polarity} is better in LAIT but "
                             f"{measure.code} is {measure.polarity} is better in the catalogue"

@@ -29,6 +29,10 @@ CSV_COLUMNS = (
     "regional",
     "regional_source",
     "met",
+    "group",
+    "owner",
+    "local_actual",
+    "local_source",
 )
 
 XLSX_COLUMNS = (
@@ -49,12 +53,15 @@ XLSX_COLUMNS = (
     ("Regional average", 12),
     ("Regional source", 12),
     ("Met", 10),
+    ("Group", 30),
+    ("Owner", 30),
+    ("Entered locally", 12),
     ("Notes", 60),
 )
 
 
 def _met(row: KpiRow) -> str:
-    return "no data" if row.met is None else "met" if row.met else "not met"
+    return row.met_text.lower()
 
 
 def csv_rows(rows: list[KpiRow]) -> list[list[Any]]:
@@ -81,6 +88,10 @@ def csv_rows(rows: list[KpiRow]) -> list[list[Any]]:
                 row.regional,
                 row.regional_source,
                 _met(row),
+                row.group,
+                row.owner,
+                row.local_actual,
+                row.local_source,
             ]
         )
     return [["" if value is None else value for value in line] for line in table]
@@ -116,7 +127,10 @@ def xlsx_bytes(report: KpiReport) -> bytes:
             row.region or None,
             row.regional,
             row.regional_source,
-            _met(row).capitalize(),
+            row.met_text,
+            row.group or None,
+            row.owner or None,
+            row.local_actual,
             "; ".join(row.notes) or None,
         )
         for column, value in enumerate(values, start=1):
@@ -131,10 +145,13 @@ def xlsx_bytes(report: KpiReport) -> bytes:
         ("Version", kpi_set.version if kpi_set is not None else ""),
         ("Year", report.year),
         ("Rank", "Among all local authorities with a figure: 1 = best; tied authorities share a rank."),
+        ("Met", "No data = a figure the target needs is missing (never Not met); No target = monitored only."),
         (
             "Sources",
             "published = DfE's own LA or national figure; computed = Headway's pupil-weighted mean of "
-            "the LA's school figures; kpi set = the baseline as the KPI set gives it.",
+            "the LA's school figures; derived = a gap worked out from DfE's published figures (the LA's group "
+            "minus England's other pupils); local = entered by the LA itself where there is no public figure "
+            "(its source is in the notes); kpi set = the baseline as the KPI set gives it.",
         ),
     ):
         about.append(list(line))

@@ -112,3 +112,24 @@ def regional_value(
         return RegionalFigure(None, COMPUTED, len(values), members)
     decimals = catalogue().get(measure_code).decimals
     return RegionalFigure(round(sum(values) / len(values), decimals), COMPUTED, len(values), members)
+
+
+def regional_top_quartile(
+    *, year: int, measure_code: str, region: str, figures: Sequence[LaFigure] | None = None
+) -> RegionalFigure:
+    """The figure that marks the top quarter of the region's LAs (e.g. "London's top quartile"): the figure of
+    the LA ranked at the quarter (the 8th best of 32 London boroughs with a figure), best meaning lower where
+    lower is better; at least one LA. Computed from the LAs' figures, provided at least half of the region's
+    LAs have one."""
+    name = canonical_region(region) or region
+    parts = set(LONDON_PARTS) if name == LONDON else {name}
+    regions = regions_by_la()
+    members = sum(1 for region in regions.values() if region in parts)
+    every_la = figures if figures is not None else la_figures(year=year, measure_code=measure_code)
+    values = [f.value for f in every_la if f.value is not None and regions.get(f.la_code) in parts]
+    if not values or len(values) * 2 < members:
+        return RegionalFigure(None, COMPUTED, len(values), members)
+    measure = catalogue().get(measure_code)
+    ordered = sorted(values, reverse=measure.higher_is_better)
+    quarter = max(1, len(ordered) // 4)
+    return RegionalFigure(round(ordered[quarter - 1], measure.decimals), COMPUTED, len(values), members)

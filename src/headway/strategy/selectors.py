@@ -1,12 +1,15 @@
-"""Reading KPIs: an LA's KPI table for a year (indicator, scope, baseline, target, actual, rank, national, met).
+"""Reading KPIs: an LA's KPI table for a year (indicator, scope, baseline, target, actual, rank, national, met),
+grouped by sub-board and owner.
 
 Actual, rank and "top 10%" come from ``headway.performance.benchmarks`` (published LA figures first, else
 computed from school figures, and the row says which); rank is among all LAs with a figure, 1 = best, ties
-share a rank."""
+share a rank. Where there is no public figure, an actual the LA entered itself (``LocalActual``) is shown and
+marked as locally entered. The target is the year's own (``KpiTarget``) when the indicator has one a year."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Max
@@ -20,9 +23,18 @@ from headway.performance.benchmarks import (
 )
 from headway.performance.catalogue import Measure, catalogue
 from headway.performance.models import PublishedFigure, SchoolResult
-from headway.strategy.models import KpiIndicator, KpiSet, TargetKind
-from headway.strategy.regions import regional_value
-from headway.strategy.targets import SCOPE_LABELS, format_figure, target_met, target_text
+from headway.strategy.definitions import local_measure
+from headway.strategy.models import Comparator, KpiIndicator, KpiSet, KpiTarget, LocalActual, TargetKind
+from headway.strategy.regions import RegionalFigure, regional_top_quartile, regional_value
+from headway.strategy.targets import (
+    SCOPE_LABELS,
+    SCOPE_NOUNS,
+    comparator_text,
+    format_figure,
+    higher_of,
+    target_met,
+    target_text,
+)
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -31,6 +43,8 @@ if TYPE_CHECKING:
 
 #: Where a baseline came from when the KPI set gave it.
 FROM_KPI_SET = "kpi set"
+#: Where a figure came from when the LA entered it itself.
+LOCAL = "local"
 
 
 @dataclass(frozen=True)
@@ -64,6 +78,16 @@ class KpiRow:
     met: bool | None = None
     notes: tuple[str, ...] = field(default=())
     measure_info: Measure | None = field(default=None, compare=False, repr=False)
+    indicator_id: int | None = None
+    group: str = ""
+    owner: str = ""
+    local: bool = False  # a figure the LA enters itself: no public figure, rank or national
+    local_actual: float | None = None  # what the LA entered for the year, if anything
+    local_source: str = ""
+    comparator: str = ""  # a higher_of target's comparator, in words
+    comparator_value: float | None = None
+    previous_year: int | None = None  # a reduce_year_on_year target's year before
+    previous: float | None = None
 
     def show(self, value: float | None) -> str:
         """A figure of this row's measure as the table prints it."""
@@ -86,12 +110,39 @@ class KpiRow:
         return self.show(self.regional)
 
     @property
+    def local_actual_text(self) -> str:
+        return self.show(self.local_actual)
+
+    @property
+    def comparator_value_text(self) -> str:
+        return self.show(self.comparator_value)
+
+    @property
+    def previous_text(self) -> str:
+        return self.show(self.previous)
+
+    @property
+    def has_target(self) -> bool:
+        return self.target_kind != TargetKind.NONE
+
+    @property
     def met_text(self) -> str:
+        """Met, Not met, No data (a figure the target needs is missing: never "Not met"), or No target."""
+        if not self.has_target:
+            return "No target"
         return "No data" if self.met is None else "Met" if self.met else "Not met"
+
+    @property
+    def takes_local_actual(self) -> bool:
+        """LA staff may enter an actual for the year: a local indicator, or no public figure for the year."""
+        return self.indicator_id is not None and (self.local or self.actual_source in (None, LOCAL))
 
     def as_json(self) -> dict[str, Any]:
         return {
+            "key": self.key,
             "indicator": self.indicator,
+            "group": self.group,
+            "owner": self.owner,
             "measure": self.measure,
             "scope": self.scope,
             "baseline": {"year": self.baseline_year, "value": self.baseline_value, "source": self.baseline_source},
@@ -108,8 +159,33 @@ class KpiRow:
                 {"region": self.region, "value": self.regional, "source": self.regional_source} if self.region else None
             ),
             "met": self.met,
+            "met_text": self.met_text,
+            "local_actual": (
+                {"value": self.local_actual, "source": self.local_source} if self.local_actual is not None else None
+            ),
+            "comparator": ({"of": self.comparator, "value": self.comparator_value} if self.comparator else None),
+            "previous": (
+                {"year": self.previous_year, "value": self.previous} if self.previous_year is not None else None
+            ),
             "notes": list(self.notes),
         }
+
+
+@dataclass(frozen=True)
+class KpiGroup:
+    """The indicators one sub-board (and owner) answers for."""
+
+    name: str
+    owner: str
+    rows: list[KpiRow]
+
+
+def grouped(rows: list[KpiRow]) -> list[KpiGroup]:
+    """Rows by (group, owner), each group where its first indicator is, indicators in the set's order."""
+    found: dict[tuple[str, str], list[KpiRow]] = {}
+    for row in rows:
+        found.setdefault((row.group, row.owner), []).append(row)
+    return [KpiGroup(name, owner, members) for (name, owner), members in found.items()]
 
 
 @dataclass(frozen=True)
@@ -123,6 +199,19 @@ class KpiReport:
     years: list[int]
     other_sets: list[KpiSet]
 
+    @property
+    def groups(self) -> list[KpiGroup]:
+        return grouped(self.rows)
+
+    @property
+    def caption(self) -> str:
+        name = self.kpi_set.name if self.kpi_set is not None else "KPIs"
+        return f"{name}: {self.local_authority.name}, {self.year}"
+
+    @property
+    def is_grouped(self) -> bool:
+        return any(row.group or row.owner for row in self.rows)
+
     def as_json(self) -> dict[str, Any]:
         return {
             "la": self.local_authority.code,
@@ -130,6 +219,7 @@ class KpiReport:
             "year": self.year,
             "kpi_set": self.kpi_set.name if self.kpi_set is not None else None,
             "kpis": [row.as_json() for row in self.rows],
+            "groups": [{"group": g.name, "owner": g.owner, "kpis": [r.key for r in g.rows]} for g in self.groups],
         }
 
 
@@ -147,11 +237,21 @@ def current_kpi_set(*, la_code: str, name: str | None = None) -> KpiSet | None:
 
 
 def kpi_years(kpi_set: KpiSet) -> list[int]:
-    """The years any of the set's measures is published for."""
+    """The years any of the set's measures is published for, and those the LA entered actuals for."""
     measures = catalogue().measures
     return sorted(
         {year for i in kpi_set.indicators.all() if i.measure in measures for year in measures[i.measure].years}
+        | set(LocalActual.objects.filter(indicator__kpi_set=kpi_set).values_list("year", flat=True))
     )
+
+
+def _last_target_year(kpi_set: KpiSet) -> int | None:
+    years = [
+        kpi_set.indicators.aggregate(last=Max("target_year"))["last"],
+        KpiTarget.objects.filter(indicator__kpi_set=kpi_set).aggregate(last=Max("year"))["last"],
+    ]
+    found = [year for year in years if year is not None]
+    return max(found) if found else None
 
 
 def latest_kpi_year(kpi_set: KpiSet) -> int | None:
@@ -159,14 +259,21 @@ def latest_kpi_year(kpi_set: KpiSet) -> int | None:
     set's last target year (a 2017-2020 strategy opens at its last year with results, not at today's); else the
     latest year they are published for."""
     years = kpi_years(kpi_set)
-    codes = list(kpi_set.indicators.values_list("measure", flat=True))
-    last_target = kpi_set.indicators.aggregate(last=Max("target_year"))["last"]
+    measures = catalogue().measures
+    codes: set[str] = set()
+    for code in kpi_set.indicators.exclude(measure="").values_list("measure", flat=True):
+        measure = measures.get(code)
+        codes.add(code)
+        if measure is not None and measure.is_gap:
+            codes.add(measure.gap_of)
+    last_target = _last_target_year(kpi_set)
     with_data = sorted(
         {
             *PublishedFigure.objects.filter(measure__in=codes, year__in=years)
             .values_list("year", flat=True)
             .distinct(),
             *SchoolResult.objects.filter(measure__in=codes, year__in=years).values_list("year", flat=True).distinct(),
+            *LocalActual.objects.filter(indicator__kpi_set=kpi_set).values_list("year", flat=True),
         }
     )
     within = [year for year in with_data if last_target is None or year <= last_target]
@@ -231,111 +338,299 @@ class _Figures:
         return self._national[key]
 
 
-def _row(indicator: KpiIndicator, *, la_code: str, year: int, figures: _Figures) -> KpiRow:
-    measure = catalogue().measures.get(indicator.measure)
-    if measure is None:
-        return KpiRow(
-            order=indicator.order,
-            key=indicator.key,
-            indicator=indicator.label,
-            measure=indicator.measure,
-            measure_label="",
-            scope="",
-            scope_label="",
-            polarity="",
-            baseline_year=indicator.baseline_year,
-            baseline_value=float(indicator.baseline_value) if indicator.baseline_value is not None else None,
-            baseline_source=FROM_KPI_SET if indicator.baseline_value is not None else None,
-            target_kind=indicator.target_kind,
-            target=indicator.get_target_kind_display(),
-            target_year=indicator.target_year,
-            actual=None,
-            actual_source=None,
-            rank=None,
-            of=None,
-            national=None,
-            national_source=None,
-            notes=(f"{indicator.measure} is no longer in the measure catalogue",),
+@dataclass(frozen=True)
+class ChosenTarget:
+    """The target a year's table applies: the year's own (``KpiTarget``), the last listed for a later year, or
+    the indicator's target for every year."""
+
+    kind: str
+    value: Decimal | None = None
+    region: str = ""
+    comparator: str = ""
+    year: int | None = None
+
+
+def target_for_year(indicator: KpiIndicator, year: int, year_targets: list[KpiTarget]) -> tuple[ChosenTarget, str]:
+    """The target for ``year`` and, when there is none for it, a note saying so."""
+    if not year_targets:
+        return (
+            ChosenTarget(
+                indicator.target_kind,
+                indicator.target_value,
+                indicator.target_region,
+                indicator.target_comparator,
+                indicator.target_year,
+            ),
+            "",
         )
-    notes: list[str] = []
-    if year not in measure.years:
-        notes.append(f"{measure.label} is not published (or not comparable) for {year}")
-    every = figures.las(year, measure.code)
-    mine = next((f for f in every if f.la_code == la_code), None)
-    if mine is None or mine.value is None:
-        notes.append(f"no {year} figure for this LA in the imported data")
-    elif measure.ranked and len(every) < partial_ranking_below():
-        notes.append(f"ranked among only {len(every)} LAs with a figure in the imported data, not all of England's")
-    national, national_source, national_note = figures.national(year, measure)
-    if national_note:
-        notes.append(national_note)
+    by_year = {target.year: target for target in year_targets}
+    chosen = by_year.get(year)
+    if chosen is None:
+        earlier = [target for target in year_targets if target.year < year]
+        if not earlier:
+            listed = ", ".join(str(t.year) for t in sorted(year_targets, key=lambda t: t.year))
+            return ChosenTarget(TargetKind.NONE), f"no target for {year} (targets are set for {listed})"
+        chosen = max(earlier, key=lambda t: t.year)
+    return ChosenTarget(chosen.kind, chosen.value, chosen.region, chosen.comparator, chosen.year), ""
+
+
+def _measure_of(indicator: KpiIndicator) -> Measure | None:
+    if indicator.measure:
+        return catalogue().measures.get(indicator.measure)
+    return local_measure(
+        label=indicator.label,
+        unit=indicator.local_unit,
+        polarity=indicator.local_polarity or "none",
+        decimals=indicator.local_decimals,
+    )
+
+
+def _unknown_measure_row(indicator: KpiIndicator, chosen: ChosenTarget) -> KpiRow:
+    return KpiRow(
+        order=indicator.order,
+        key=indicator.key,
+        indicator=indicator.label,
+        measure=indicator.measure,
+        measure_label="",
+        scope="",
+        scope_label="",
+        polarity="",
+        baseline_year=indicator.baseline_year,
+        baseline_value=float(indicator.baseline_value) if indicator.baseline_value is not None else None,
+        baseline_source=FROM_KPI_SET if indicator.baseline_value is not None else None,
+        target_kind=chosen.kind,
+        target=TargetKind(chosen.kind).label if chosen.kind in TargetKind.values else chosen.kind,
+        target_year=chosen.year,
+        actual=None,
+        actual_source=None,
+        rank=None,
+        of=None,
+        national=None,
+        national_source=None,
+        notes=(f"{indicator.measure} is no longer in the measure catalogue",),
+        indicator_id=indicator.pk,
+        group=indicator.group,
+        owner=indicator.owner,
+    )
+
+
+def _regional(chosen: ChosenTarget, *, year: int, measure: Measure, every: list[LaFigure]) -> RegionalFigure | None:
+    """The regional figure a target compares with: the region's average, or its top quartile."""
+    if chosen.kind == TargetKind.AT_OR_ABOVE_REGION or (
+        chosen.kind == TargetKind.HIGHER_OF and chosen.comparator == Comparator.REGION
+    ):
+        return regional_value(year=year, measure_code=measure.code, region=chosen.region, figures=every)
+    if chosen.kind == TargetKind.HIGHER_OF and chosen.comparator == Comparator.REGION_TOP_QUARTILE:
+        return regional_top_quartile(year=year, measure_code=measure.code, region=chosen.region, figures=every)
+    return None
+
+
+def _regional_notes(chosen: ChosenTarget, regional: RegionalFigure) -> list[str]:
+    what = (
+        f"{chosen.region}'s top quartile"
+        if chosen.comparator == Comparator.REGION_TOP_QUARTILE
+        else f"{chosen.region} average"
+    )
+    if regional.value is not None and regional.source == COMPUTED:
+        of = f"{regional.authorities} of its {regional.members} LAs"
+        if chosen.comparator == Comparator.REGION_TOP_QUARTILE:
+            return [f"{what} computed: the figure of the LA at the quarter, best first, of {of}"]
+        return [f"{what} computed: the mean of the figures of {of} (not pupil-weighted)"]
+    if regional.value is None and regional.authorities:
+        return [
+            f"no {what}: only {regional.authorities} of its {regional.members} LAs have a figure in the imported data"
+        ]
+    return []
+
+
+def _gap_note(measure: Measure, *, la_code: str, year: int, figures: _Figures) -> str:
+    known = catalogue().measures
+    mine = figures.la(la_code, year, measure.gap_of)
+    against, _, _ = figures.national(year, known[measure.gap_against])
+    if mine is None or mine.value is None or against is None:
+        return ""
+    of_measure, against_measure = known[measure.gap_of], known[measure.gap_against]
+    return (
+        f"gap: {format_figure(mine.value, of_measure)} (the LA's {SCOPE_NOUNS.get(of_measure.scope, 'pupils')}) "
+        f"minus {format_figure(against, against_measure)} ({SCOPE_NOUNS.get(against_measure.scope, 'pupils')} "
+        "nationally)"
+    )
+
+
+def _previous(
+    indicator: KpiIndicator,
+    measure: Measure,
+    *,
+    la_code: str,
+    year: int,
+    figures: _Figures,
+    actuals: dict[int, LocalActual],
+) -> tuple[int | None, float | None]:
+    """The year before (the measure's previous published year, or the LA's previous entry) and its figure."""
+    if indicator.measure:
+        earlier = [y for y in measure.years if y < year]
+        previous_year = max(earlier) if earlier else None
+        if previous_year is None:
+            return None, None
+        found = figures.la(la_code, previous_year, measure.code)
+        if found is not None and found.value is not None:
+            return previous_year, found.value
+        entered = actuals.get(previous_year)
+        return previous_year, float(entered.value) if entered is not None else None
+    entered_years = [y for y in actuals if y < year]
+    if not entered_years:
+        return None, None
+    previous_year = max(entered_years)
+    return previous_year, float(actuals[previous_year].value)
+
+
+def _row(
+    indicator: KpiIndicator,
+    *,
+    la_code: str,
+    year: int,
+    figures: _Figures,
+    year_targets: list[KpiTarget],
+    actuals: dict[int, LocalActual],
+) -> KpiRow:
+    chosen, target_note = target_for_year(indicator, year, year_targets)
+    measure = _measure_of(indicator)
+    if measure is None:
+        return _unknown_measure_row(indicator, chosen)
+    local = not indicator.measure
+    notes: list[str] = [target_note] if target_note else []
+    entered = actuals.get(year)
+    every: list[LaFigure] = []
+    mine: LaFigure | None = None
+    national: float | None = None
+    national_source = ""
+    if not local:
+        if year not in measure.years:
+            notes.append(f"{measure.label} is not published (or not comparable) for {year}")
+        every = figures.las(year, measure.code)
+        mine = next((f for f in every if f.la_code == la_code), None)
+        national, national_source, national_note = figures.national(year, measure)
+        if mine is None or mine.value is None:
+            if entered is None:
+                notes.append(f"no {year} figure for this LA in the imported data")
+        elif measure.ranked and len(every) < partial_ranking_below():
+            notes.append(f"ranked among only {len(every)} LAs with a figure in the imported data, not all of England's")
+        if national_note:
+            notes.append(national_note)
+        if measure.is_gap and mine is not None and mine.value is not None:
+            gap_note = _gap_note(measure, la_code=la_code, year=year, figures=figures)
+            if gap_note:
+                notes.append(gap_note)
+    actual = mine.value if mine is not None else None
+    actual_source = mine.source if mine is not None and actual is not None else None
+    rank = mine.rank if mine is not None and actual is not None else None
+    if entered is not None:
+        if actual is None:
+            actual, actual_source = float(entered.value), LOCAL
+            notes.append(f"entered locally: {entered.source}")
+        else:
+            notes.append(
+                f"also entered locally: {format_figure(entered.value, measure)} ({entered.source}); the table shows "
+                "the public figure"
+            )
+    elif local:
+        notes.append(f"entered locally: no figure entered for {year}")
     baseline_value: float | None = None
     baseline_source: str | None = None
     if indicator.baseline_value is not None:
         baseline_value, baseline_source = float(indicator.baseline_value), FROM_KPI_SET
     elif indicator.baseline_year is not None:
-        baseline = figures.la(la_code, indicator.baseline_year, measure.code)
+        baseline = None if local else figures.la(la_code, indicator.baseline_year, measure.code)
+        baseline_entered = actuals.get(indicator.baseline_year)
         if baseline is not None and baseline.value is not None:
             baseline_value, baseline_source = baseline.value, baseline.source
+        elif baseline_entered is not None:
+            baseline_value, baseline_source = float(baseline_entered.value), LOCAL
         else:
             notes.append(f"baseline: no {indicator.baseline_year} figure for this LA in the imported data")
-    regional = None
-    if indicator.target_kind == TargetKind.AT_OR_ABOVE_REGION:
-        regional = regional_value(year=year, measure_code=measure.code, region=indicator.target_region, figures=every)
-        if regional.value is not None and regional.source == COMPUTED:
+    regional = None if local else _regional(chosen, year=year, measure=measure, every=every)
+    if regional is not None:
+        notes.extend(_regional_notes(chosen, regional))
+    comparator = ""
+    comparator_value: float | None = None
+    if chosen.kind == TargetKind.HIGHER_OF:
+        comparator = comparator_text(chosen.comparator, chosen.region)
+        comparator_value = regional.value if regional is not None else national
+        figure = higher_of(chosen.value, comparator_value)
+        if figure is not None:
             notes.append(
-                f"{indicator.target_region} average computed: the mean of the figures of {regional.authorities} of "
-                f"its {regional.members} LAs (not pupil-weighted)"
+                f"target this year: {format_figure(figure, measure)} ({comparator}: "
+                f"{format_figure(comparator_value, measure)})"
             )
-        elif regional.value is None and regional.authorities:
-            notes.append(
-                f"no {indicator.target_region} average: only {regional.authorities} of its {regional.members} LAs "
-                "have a figure in the imported data"
-            )
-    actual = mine.value if mine is not None else None
+    previous_year: int | None = None
+    previous: float | None = None
+    if chosen.kind == TargetKind.REDUCE_YEAR_ON_YEAR:
+        previous_year, previous = _previous(
+            indicator, measure, la_code=la_code, year=year, figures=figures, actuals=actuals
+        )
+        if previous_year is None:
+            notes.append(f"no year before {year} to compare with")
+        elif previous is None:
+            notes.append(f"no {previous_year} figure to compare with")
+        else:
+            notes.append(f"{previous_year}: {format_figure(previous, measure)}")
     return KpiRow(
         order=indicator.order,
         key=indicator.key,
         indicator=indicator.label,
         measure=measure.code,
-        measure_label=measure.label,
+        measure_label=measure.label if not local else "Entered locally",
         scope=measure.scope,
-        scope_label=SCOPE_LABELS.get(measure.scope, measure.scope),
+        scope_label=SCOPE_LABELS.get(measure.scope, measure.scope) if not local else "Entered locally",
         polarity=measure.polarity,
         baseline_year=indicator.baseline_year,
         baseline_value=baseline_value,
         baseline_source=baseline_source,
-        target_kind=indicator.target_kind,
+        target_kind=chosen.kind,
         target=target_text(
-            kind=indicator.target_kind,
+            kind=chosen.kind,
             measure=measure,
-            target_value=indicator.target_value,
-            target_region=indicator.target_region,
+            target_value=chosen.value,
+            target_region=chosen.region,
             of=len(every),
+            comparator=chosen.comparator,
         ),
-        target_year=indicator.target_year,
+        target_year=chosen.year,
         actual=actual,
-        actual_source=mine.source if mine is not None and actual is not None else None,
-        rank=mine.rank if mine is not None else None,
+        actual_source=actual_source,
+        rank=rank,
         of=len(every) if every else None,
         national=national,
         national_source=national_source if national is not None else None,
-        region=indicator.target_region,
+        region=chosen.region,
         regional=regional.value if regional is not None else None,
         regional_source=regional.source if regional is not None and regional.value is not None else None,
         regional_authorities=regional.authorities if regional is not None else 0,
         met=target_met(
-            kind=indicator.target_kind,
+            kind=chosen.kind,
             measure=measure,
             actual=actual,
-            rank=mine.rank if mine is not None else None,
-            top10=mine.top10 if mine is not None else None,
-            target_value=indicator.target_value,
+            rank=rank,
+            top10=mine.top10 if mine is not None and actual_source != LOCAL else None,
+            target_value=chosen.value,
             national=national,
             regional=regional.value if regional is not None else None,
+            of=len(every) if every else None,
+            comparator_value=comparator_value,
+            previous=previous,
         ),
         notes=tuple(notes),
         measure_info=measure,
+        indicator_id=indicator.pk,
+        group=indicator.group,
+        owner=indicator.owner,
+        local=local,
+        local_actual=float(entered.value) if entered is not None else None,
+        local_source=entered.source if entered is not None else "",
+        comparator=comparator,
+        comparator_value=comparator_value,
+        previous_year=previous_year,
+        previous=previous,
     )
 
 
@@ -345,8 +640,45 @@ def kpi_table(*, la_code: str, year: int, kpi_set: KpiSet | None = None) -> list
     if chosen is None:
         return []
     figures = _Figures()
+    indicators = chosen.indicators.prefetch_related("year_targets", "local_actuals")
     with remembered():  # figures worked out from inspections (the good-school share): once per date
-        return [_row(indicator, la_code=la_code, year=year, figures=figures) for indicator in chosen.indicators.all()]
+        return [
+            _row(
+                indicator,
+                la_code=la_code,
+                year=year,
+                figures=figures,
+                year_targets=list(indicator.year_targets.all()),
+                actuals={actual.year: actual for actual in indicator.local_actuals.all()},
+            )
+            for indicator in indicators
+        ]
+
+
+def kpi_row(*, indicator: KpiIndicator, year: int) -> KpiRow:
+    """One indicator's line of the table for a year."""
+    with remembered():
+        return _row(
+            indicator,
+            la_code=indicator.kpi_set.local_authority.code,
+            year=year,
+            figures=_Figures(),
+            year_targets=list(indicator.year_targets.all()),
+            actuals={actual.year: actual for actual in indicator.local_actuals.all()},
+        )
+
+
+def indicator_for(*, authority: LocalAuthority, indicator_id: int) -> KpiIndicator | None:
+    """One of the authority's indicators, with its set; None if the authority has no such indicator."""
+    return (
+        KpiIndicator.objects.filter(pk=indicator_id, kpi_set__local_authority=authority)
+        .select_related("kpi_set", "kpi_set__local_authority")
+        .first()
+    )
+
+
+def local_actual_of(indicator: KpiIndicator, year: int) -> LocalActual | None:
+    return indicator.local_actuals.filter(year=year).first()
 
 
 def kpi_report(*, authority: LocalAuthority, year: int | None = None, set_name: str | None = None) -> KpiReport:

@@ -1,4 +1,5 @@
-"""Writing KPI sets and indicators: each function is one transaction, and every change is audited."""
+"""Writing KPI sets, indicators, their targets and locally entered actuals: each function is one transaction,
+and every change is audited."""
 
 from __future__ import annotations
 
@@ -6,31 +7,50 @@ import dataclasses
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from headway.accounts import audit
 from headway.accounts.models import User
-from headway.strategy.definitions import IndicatorDefinition, check_indicator, parse_kpi_set_file
-from headway.strategy.models import KpiIndicator, KpiSet
+from headway.refusals import RuleRefused
+from headway.strategy.definitions import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    ActualDefinition,
+    IndicatorDefinition,
+    TargetDefinition,
+    check_indicator,
+    indicator_measure,
+    parse_kpi_set_file,
+)
+from headway.strategy.models import KpiIndicator, KpiSet, KpiTarget, LocalActual
 
 #: What an indicator holds besides its set and key; what the audit trail records before and after.
 INDICATOR_FIELDS = (
     "order",
     "label",
+    "group",
+    "owner",
     "measure",
+    "local_unit",
+    "local_polarity",
+    "local_decimals",
     "baseline_year",
     "baseline_value",
     "target_kind",
     "target_value",
     "target_region",
+    "target_comparator",
     "target_year",
     "notes",
 )
+#: A year's target as the audit trail records it.
+TARGET_FIELDS = ("kind", "value", "region", "comparator")
 #: What the indicator-change service may change (the order and key follow the set's file).
 CHANGEABLE_FIELDS = frozenset(INDICATOR_FIELDS) - {"order"}
 
@@ -45,13 +65,23 @@ class KpiSetLoadResult:
     updated: int = 0
     unchanged: int = 0
     removed: int = 0
+    actuals_created: int = 0
+    actuals_updated: int = 0
+    actuals_removed: int = 0
+    actuals_kept: int = 0  # entered on the page since: the file does not overwrite them
 
     def summary(self) -> str:
         what = "created" if self.set_created else "updated" if self.set_updated else "unchanged"
-        return (
+        text = (
             f"{self.file}: KPI set {self.kpi_set.name!r} for {self.kpi_set.local_authority} {what}; indicators: "
             f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, {self.removed} removed"
         )
+        if self.actuals_created or self.actuals_updated or self.actuals_removed or self.actuals_kept:
+            text += (
+                f"; locally reported actuals: {self.actuals_created} created, {self.actuals_updated} updated, "
+                f"{self.actuals_removed} removed, {self.actuals_kept} kept as entered on the page"
+            )
+        return text
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -64,6 +94,12 @@ class KpiSetLoadResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "removed": self.removed,
+            "actuals": {
+                "created": self.actuals_created,
+                "updated": self.actuals_updated,
+                "removed": self.actuals_removed,
+                "kept": self.actuals_kept,
+            },
             "errors": [],
         }
 
@@ -84,7 +120,133 @@ def _indicator_snapshot(indicator: KpiIndicator) -> dict[str, Any]:
 
 
 def _definition_of(indicator: KpiIndicator) -> IndicatorDefinition:
-    return IndicatorDefinition(key=indicator.key, **{name: getattr(indicator, name) for name in INDICATOR_FIELDS})
+    return IndicatorDefinition(
+        key=indicator.key,
+        targets=tuple(
+            TargetDefinition(kind=t.kind, value=t.value, region=t.region, comparator=t.comparator, year=t.year)
+            for t in indicator.year_targets.all()
+        ),
+        **{name: getattr(indicator, name) for name in INDICATOR_FIELDS},
+    )
+
+
+def _target_snapshot(target: KpiTarget | TargetDefinition) -> dict[str, Any]:
+    return {name: _plain(getattr(target, name)) for name in TARGET_FIELDS}
+
+
+def _sync_targets(
+    indicator: KpiIndicator, wanted: tuple[TargetDefinition, ...], *, reason: str, who: dict[str, Any]
+) -> bool:
+    """Bring the indicator's year targets in line with the file's; True if anything changed (all audited)."""
+    existing = {target.year: target for target in indicator.year_targets.all()}
+    changed = False
+    for definition in wanted:
+        assert definition.year is not None  # checked by the loader
+        target = existing.pop(definition.year, None)
+        after = _target_snapshot(definition)
+        if target is None:
+            target = KpiTarget.objects.create(
+                indicator=indicator,
+                year=definition.year,
+                kind=definition.kind,
+                value=definition.value,
+                region=definition.region,
+                comparator=definition.comparator,
+            )
+            audit.record(
+                verb="kpi_target.created",
+                target=target,
+                after={"indicator": indicator.key, "year": target.year, **after},
+                reason=reason,
+                **who,
+            )
+            changed = True
+            continue
+        before, after = audit.changes(_target_snapshot(target), after)
+        if after:
+            for name in TARGET_FIELDS:
+                setattr(target, name, getattr(definition, name))
+            target.save()
+            audit.record(verb="kpi_target.updated", target=target, before=before, after=after, reason=reason, **who)
+            changed = True
+    for target in existing.values():
+        audit.record(
+            verb="kpi_target.removed",
+            target=target,
+            before={"indicator": indicator.key, "year": target.year, **_target_snapshot(target)},
+            reason=f"{reason}: no longer in the file",
+            **who,
+        )
+        target.delete()
+        changed = True
+    return changed
+
+
+def _actual_snapshot(actual: LocalActual | ActualDefinition) -> dict[str, Any]:
+    return {"value": _plain(actual.value), "source": actual.source}
+
+
+def _sync_actuals(
+    indicator: KpiIndicator,
+    wanted: tuple[ActualDefinition, ...],
+    *,
+    file: str,
+    reason: str,
+    who: dict[str, Any],
+    result: KpiSetLoadResult,
+) -> None:
+    """The file's actuals: created, or updated where they came from a file; an actual entered on the page since
+    is kept (the page is the later word). Actuals a file gave that it no longer gives are removed."""
+    existing = {actual.year: actual for actual in indicator.local_actuals.all()}
+    now = timezone.now()
+    for definition in wanted:
+        actual = existing.pop(definition.year, None)
+        if actual is None:
+            actual = LocalActual.objects.create(
+                indicator=indicator,
+                year=definition.year,
+                value=definition.value,
+                source=definition.source,
+                reason=reason,
+                entered_by=who["actor"],
+                entered_by_name=who["actor"].get_username() if who["actor"] is not None else who["actor_name"],
+                entered_at=now,
+                loaded_from=file[-300:],
+            )
+            audit.record(
+                verb="kpi_actual.entered",
+                target=actual,
+                after={"indicator": indicator.key, "year": actual.year, **_actual_snapshot(definition)},
+                reason=reason,
+                **who,
+            )
+            result.actuals_created += 1
+            continue
+        if not actual.loaded_from:
+            result.actuals_kept += 1
+            continue
+        before, after = audit.changes(_actual_snapshot(actual), _actual_snapshot(definition))
+        if after:
+            actual.value, actual.source, actual.reason, actual.loaded_from = (
+                definition.value,
+                definition.source,
+                reason,
+                file[-300:],
+            )
+            actual.save(update_fields=["value", "source", "reason", "loaded_from"])
+            audit.record(verb="kpi_actual.changed", target=actual, before=before, after=after, reason=reason, **who)
+            result.actuals_updated += 1
+    for actual in existing.values():
+        if actual.loaded_from:
+            audit.record(
+                verb="kpi_actual.removed",
+                target=actual,
+                before={"indicator": indicator.key, "year": actual.year, **_actual_snapshot(actual)},
+                reason=f"{reason}: no longer in the file",
+                **who,
+            )
+            actual.delete()
+            result.actuals_removed += 1
 
 
 def kpi_set_load(
@@ -130,7 +292,10 @@ def kpi_set_load(
             if kpi_set.source_sha256 != digest:
                 kpi_set.source_sha256 = digest
                 kpi_set.save(update_fields=["source_sha256"])
-        existing = {indicator.key: indicator for indicator in kpi_set.indicators.all()}
+        existing = {
+            indicator.key: indicator
+            for indicator in kpi_set.indicators.prefetch_related("year_targets", "local_actuals")
+        }
         for wanted in definition.indicators:
             fields = wanted.fields()
             fields.pop("key")
@@ -145,23 +310,33 @@ def kpi_set_load(
                     reason=reason,
                     **who,
                 )
+                _sync_targets(indicator, wanted.targets, reason=reason, who=who)
+                _sync_actuals(indicator, wanted.actuals, file=name, reason=reason, who=who, result=result)
                 continue
             before, after = audit.changes(_indicator_snapshot(indicator), _snapshot(fields))
-            if not after:
+            if after:
+                for field, value in fields.items():
+                    setattr(indicator, field, value)
+                indicator.save()
+                audit.record(
+                    verb="kpi_indicator.updated", target=indicator, before=before, after=after, reason=reason, **who
+                )
+            targets_changed = _sync_targets(indicator, wanted.targets, reason=reason, who=who)
+            _sync_actuals(indicator, wanted.actuals, file=name, reason=reason, who=who, result=result)
+            if after or targets_changed:
+                result.updated += 1
+            else:
                 result.unchanged += 1
-                continue
-            for field, value in fields.items():
-                setattr(indicator, field, value)
-            indicator.save()
-            result.updated += 1
-            audit.record(
-                verb="kpi_indicator.updated", target=indicator, before=before, after=after, reason=reason, **who
-            )
         for indicator in existing.values():
             audit.record(
                 verb="kpi_indicator.removed",
                 target=indicator,
-                before={"key": indicator.key, **_indicator_snapshot(indicator)},
+                before={
+                    "key": indicator.key,
+                    **_indicator_snapshot(indicator),
+                    "year_targets": [t.year for t in indicator.year_targets.all()],
+                    "local_actuals": {str(a.year): _plain(a.value) for a in indicator.local_actuals.all()},
+                },
                 reason=f"{reason}: no longer in the file",
                 **who,
             )
@@ -218,3 +393,93 @@ def kpi_indicator_update(
             actor_name=actor_name,
         )
     return current
+
+
+def _percentish(value: Decimal, unit: str) -> str:
+    if unit == "percent" and not Decimal(0) <= value <= Decimal(100):
+        return f"{value} is not a percentage (0 to 100)"
+    if unit in ("count", "days", "rate") and value < 0:
+        return f"{value} cannot be below 0"
+    return ""
+
+
+def local_actual_record(
+    *,
+    indicator: KpiIndicator,
+    year: int,
+    value: Decimal | float | str,
+    source: str,
+    reason: str,
+    actor: User | None,
+    actor_name: str = "",
+) -> LocalActual:
+    """Enter (or correct) the LA's own figure for an indicator and year, with where it comes from and why. One
+    transaction, audited with before and after. Refuses (``RuleRefused``) a figure without a source or a reason,
+    a year outside 2000-2100, or a value the indicator's unit cannot take. An actual entered here is never
+    overwritten by loading the KPI-set file again."""
+    problems: list[str] = []
+    if not source.strip():
+        problems.append("Say where the figure comes from (its source).")
+    elif len(source.strip()) > 300:
+        problems.append("The source is longer than 300 characters.")
+    if not reason.strip():
+        problems.append("Say why you are entering this figure.")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        problems.append(f"{year} is not a year such as 2019.")
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        problems.append(f"{value!r} is not a number.")
+    else:
+        measure = indicator_measure(_definition_of(indicator))
+        unit_problem = _percentish(number, measure.unit) if measure is not None else ""
+        if unit_problem:
+            problems.append(f"{unit_problem[0].upper()}{unit_problem[1:]}.")
+        if abs(number) >= Decimal(10) ** 10:
+            problems.append(f"{number} is too large.")
+    if problems:
+        raise RuleRefused(*problems)
+    assert number is not None
+    who_name = actor.get_username() if actor is not None else actor_name
+    if not who_name:
+        raise ValueError("A locally entered actual needs an actor or an actor_name.")
+    with transaction.atomic():
+        actual = LocalActual.objects.select_for_update().filter(indicator=indicator, year=year).first()
+        after = {"value": _plain(number), "source": source.strip()}
+        if actual is None:
+            actual = LocalActual.objects.create(
+                indicator=indicator,
+                year=year,
+                value=number,
+                source=source.strip(),
+                reason=reason.strip(),
+                entered_by=actor,
+                entered_by_name=who_name,
+                entered_at=timezone.now(),
+            )
+            audit.record(
+                verb="kpi_actual.entered",
+                target=actual,
+                after={"indicator": indicator.key, "year": year, **after},
+                reason=reason.strip(),
+                actor=actor,
+                actor_name=actor_name,
+            )
+            return actual
+        before = {"value": _plain(actual.value), "source": actual.source, "loaded_from": actual.loaded_from}
+        actual.value, actual.source, actual.reason = number, source.strip(), reason.strip()
+        actual.entered_by, actual.entered_by_name, actual.entered_at = actor, who_name, timezone.now()
+        actual.loaded_from = ""  # entered on the page now: a file loaded again keeps it
+        actual.save()
+        audit.record(
+            verb="kpi_actual.changed",
+            target=actual,
+            before=before,
+            after={**after, "loaded_from": ""},
+            reason=reason.strip(),
+            actor=actor,
+            actor_name=actor_name,
+        )
+    return actual

@@ -1,16 +1,24 @@
-"""The KPI table for boards and LA staff: a page per authority and year, and the same as an Excel download."""
+"""The KPI table for boards and LA staff: a page per authority and year, the same as an Excel download, and a
+page for LA staff to enter the LA's own figure where no public one exists."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from headway.accounts import permissions
+from headway.accounts.models import User
+from headway.refusals import attempt
 from headway.strategy.definitions import FIRST_YEAR, LAST_YEAR
 from headway.strategy.exports import xlsx_bytes
-from headway.strategy.selectors import KpiReport, kpi_index, kpi_report
+from headway.strategy.forms import LocalActualForm
+from headway.strategy.selectors import KpiReport, indicator_for, kpi_index, kpi_report, kpi_row, local_actual_of
+from headway.strategy.services import local_actual_record
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,7 +44,15 @@ def kpi_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def kpi_table_page(request: HttpRequest, la_code: str, year: int) -> HttpResponse:
     report = _report(request, la_code, year)
-    return render(request, "strategy/kpi_table.html", {"report": report, "set_query": request.GET.get("set", "")})
+    return render(
+        request,
+        "strategy/kpi_table.html",
+        {
+            "report": report,
+            "set_query": request.GET.get("set", ""),
+            "can_enter_actuals": permissions.is_la_staff(request.user),
+        },
+    )
 
 
 @login_required
@@ -47,3 +63,50 @@ def kpi_table_xlsx(request: HttpRequest, la_code: str, year: int) -> HttpRespons
     response = HttpResponse(xlsx_bytes(report), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="kpis-{report.local_authority.code}-{report.year}.xlsx"'
     return response
+
+
+@login_required
+def local_actual_page(request: HttpRequest, la_code: str, year: int, indicator_id: int) -> HttpResponse:
+    """LA administrators and officers enter the LA's own figure for an indicator and year (board members read
+    the table only: 403; another authority's staff: 404)."""
+    authority = permissions.kpi_authority_for(request.user, la_code)
+    if not permissions.is_la_staff(request.user):
+        raise PermissionDenied
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404("No such year.")
+    indicator = indicator_for(authority=authority, indicator_id=indicator_id)
+    if indicator is None:
+        raise Http404("No such indicator.")
+    current = local_actual_of(indicator, year)
+    initial = {"value": current.value, "source": current.source} if current is not None else {}
+    form = LocalActualForm(request.POST or None, initial=initial)
+    back = reverse("strategy:kpi_table", args=[authority.code, year]) + "?" + urlencode({"set": indicator.kpi_set.name})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = request.user
+        assert isinstance(user, User)
+        if attempt(
+            form,
+            lambda: local_actual_record(
+                indicator=indicator,
+                year=year,
+                value=data["value"],
+                source=data["source"],
+                reason=data["reason"],
+                actor=user,
+            ),
+        ):
+            return redirect(f"{back}#kpi-{indicator.key}")
+    return render(
+        request,
+        "strategy/local_actual.html",
+        {
+            "authority": authority,
+            "indicator": indicator,
+            "year": year,
+            "form": form,
+            "current": current,
+            "row": kpi_row(indicator=indicator, year=year),
+            "back": back,
+        },
+    )

@@ -1,6 +1,7 @@
 """``headway kpi``: load an LA's KPI set, and print its KPI table for a year.
 
-headway kpi load FILE [--as USERNAME] [--json]
+headway kpi load NAME|FILE [--as USERNAME] [--json]     (NAME: a shipped or configured set, e.g. barnet-2017-20)
+headway kpi sets                                        (the sets that can be loaded by name)
 headway kpi table --la 302 --year 2019 [--set NAME] [--json | --csv]
 """
 
@@ -16,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from headway.accounts.models import User
 from headway.schools.models import LocalAuthority
-from headway.strategy.definitions import KpiSetFileError
+from headway.strategy.definitions import KpiSetFileError, KpiSetNotFound, kpi_set_names, kpi_set_path
 from headway.strategy.exports import csv_rows
 from headway.strategy.selectors import KpiReport, KpiRow, kpi_report
 from headway.strategy.services import kpi_set_load
@@ -26,12 +27,18 @@ HUMAN_COLUMNS = ("Indicator", "Pupils", "Baseline", "Target", "Actual", "Rank", 
 
 
 class Command(BaseCommand):
-    help = "Load a KPI set (kpi load FILE) or print an LA's KPI table for a year (kpi table --la 302 --year 2019)."
+    help = (
+        "Load a KPI set (kpi load barnet-2017-20, or a file), list the sets (kpi sets), or print an LA's KPI "
+        "table for a year (kpi table --la 302 --year 2019)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        actions = parser.add_subparsers(dest="action", required=True, metavar="{load,table}")
-        load = actions.add_parser("load", help="load a KPI-set YAML file (again: brings the set in line with it)")
-        load.add_argument("file", type=Path)
+        actions = parser.add_subparsers(dest="action", required=True, metavar="{load,sets,table}")
+        load = actions.add_parser(
+            "load", help="load a KPI set by name (kpi sets lists them) or a YAML file (again: brings it in line)"
+        )
+        load.add_argument("file", help="a set's name, e.g. barnet-2017-20, or a KPI-set YAML file")
+        actions.add_parser("sets", help="the KPI sets that can be loaded by name (the LA's configuration first)")
         load.add_argument("--as", dest="username", help="record the change as made by this user")
         load.add_argument("--json", action="store_true", help="print one JSON object with the counts and errors")
         table = actions.add_parser("table", help="an LA's KPI table for a year")
@@ -45,6 +52,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "load":
             self._load(options)
+        elif options["action"] == "sets":
+            for name in kpi_set_names():
+                self.stdout.write(f"{name}  {kpi_set_path(name)}")
         else:
             self._table(options)
 
@@ -54,7 +64,13 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["username"]).first()
             if user is None:
                 raise CommandError(f"no user called {options['username']!r}")
-        path: Path = options["file"]
+        given: str = options["file"]
+        path = Path(given)
+        if not path.is_file():
+            try:
+                path = kpi_set_path(given)
+            except KpiSetNotFound as exc:
+                raise CommandError(f"{given!r} is neither a file nor a KPI set's name: {exc}") from exc
         try:
             result = kpi_set_load(
                 path=path, actor=user, actor_name="headway kpi load (command line)", display_name=str(path)
@@ -94,10 +110,21 @@ class Command(BaseCommand):
         self.stdout.write(f"{report.kpi_set.name}: {report.local_authority}, {report.year}")
         lines = [list(HUMAN_COLUMNS), *(_human_row(row) for row in report.rows)]
         widths = [max(len(line[i]) for line in lines) for i in range(len(HUMAN_COLUMNS))]
-        for number, line in enumerate(lines):
+
+        def write(line: list[str]) -> None:
             self.stdout.write("  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip())
-            if number == 0:
-                self.stdout.write("  ".join("-" * width for width in widths))
+
+        write(lines[0])
+        self.stdout.write("  ".join("-" * width for width in widths))
+        if report.is_grouped:
+            for group in report.groups:
+                heading = group.name or "Other indicators"
+                self.stdout.write(f"[{heading}{f' - {group.owner}' if group.owner else ''}]")
+                for row in group.rows:
+                    write(_human_row(row))
+        else:
+            for line in lines[1:]:
+                write(line)
         notes = [(row.indicator, note) for row in report.rows for note in row.notes]
         if notes:
             self.stdout.write("")
@@ -105,7 +132,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"note: {indicator}: {note}")
         self.stdout.write(
             "Rank: among all LAs with a figure, 1 = best, ties share a rank. * computed from school figures "
-            "(not published by DfE)."
+            "(not published by DfE). † entered locally by the LA. No data: a figure the target needs is missing."
         )
 
 
@@ -113,13 +140,14 @@ def _human_row(row: KpiRow) -> list[str]:
     baseline = NO_FIGURE
     if row.baseline_value is not None:
         star = "*" if row.baseline_source == "computed" else ""
+        star = star or ("†" if row.baseline_source == "local" else "")
         baseline = f"{row.baseline_text}{star} ({row.baseline_year})"
     elif row.baseline_year is not None:
         baseline = f"{NO_FIGURE} ({row.baseline_year})"
-    target = row.target + (f" by {row.target_year}" if row.target_year else "")
+    target = row.target + (f" by {row.target_year}" if row.target_year and row.has_target else "")
     if row.region:
         target += f" [{row.region}: {row.regional_text}{'*' if row.regional_source == 'computed' else ''}]"
-    actual = row.actual_text + ("*" if row.actual_source == "computed" else "")
+    actual = row.actual_text + ("*" if row.actual_source == "computed" else "†" if row.actual_source == "local" else "")
     rank = f"{row.rank} of {row.of}" if row.rank is not None else NO_FIGURE
     national = row.national_text + ("*" if row.national_source == "computed" else "")
     return [row.indicator, row.scope_label, baseline, target, actual, rank, national, row.met_text]
