@@ -224,7 +224,8 @@ def remembered() -> Iterator[None]:
 
 def tallies(*, as_of: dt.date, phase: str = "all", la_code: str | None = None) -> dict[str, Tally]:
     """Every LA's tally (by LA code) on ``as_of`` (only ``la_code``'s if given): all of England's counted
-    schools in one bulk call."""
+    schools in one bulk call, every phase at once (a page asking for primary, secondary and all reads the
+    standings once)."""
     if phase not in PHASES:
         raise ValueError(f"unknown phase {phase!r}: primary, secondary or all")
     memo = _remembered.get()
@@ -234,13 +235,15 @@ def tallies(*, as_of: dt.date, phase: str = "all", la_code: str | None = None) -
     if memo is not None and (as_of, phase, None) in memo:
         every = memo[(as_of, phase, None)]
         return {la_code: every[la_code]} if la_code in every else {}
-    result = _tallies(as_of=as_of, phase=phase, la_code=la_code)
+    by_phase = _tallies(as_of=as_of, la_code=la_code)
     if memo is not None:
-        memo[key] = result
-    return result
+        for each, result in by_phase.items():
+            memo[(as_of, each, la_code)] = result
+    return by_phase[phase]
 
 
-def _tallies(*, as_of: dt.date, phase: str, la_code: str | None) -> dict[str, Tally]:
+def _tallies(*, as_of: dt.date, la_code: str | None) -> dict[str, dict[str, Tally]]:
+    """Each phase's tallies by LA code, from one reading of the standings."""
     counted = open_schools(as_of)
     if la_code is not None:
         counted = counted.filter(local_authority__code=la_code)
@@ -258,27 +261,30 @@ def _tallies(*, as_of: dt.date, phase: str, la_code: str | None) -> dict[str, Ta
             "local_authority__code",
         )
         .order_by("urn")
-        if in_phase(school, phase)
+        if in_phase(school, "all")
     ]
     found = standings(schools, as_of=as_of)
     pupils = pupils_on_roll(schools, as_of=as_of)
-    result: dict[str, Tally] = {}
+    results: dict[str, dict[str, Tally]] = {each: {} for each in PHASES}
     for school in schools:
         standing = found[school.pk]
         code = school.local_authority.code
         if standing.latest is None:
-            result[code] = result.get(code, Tally()) + Tally(not_inspected=1)
-            continue
-        good = standing.good_or_better
-        count = pupils[school.pk]
-        result[code] = result.get(code, Tally()) + Tally(
-            schools=1,
-            good_schools=int(good),
-            pupils=count or 0,
-            good_pupils=(count or 0) if good else 0,
-            without_pupils=int(count is None),
-        )
-    return result
+            tally = Tally(not_inspected=1)
+        else:
+            good = standing.good_or_better
+            count = pupils[school.pk]
+            tally = Tally(
+                schools=1,
+                good_schools=int(good),
+                pupils=count or 0,
+                good_pupils=(count or 0) if good else 0,
+                without_pupils=int(count is None),
+            )
+        for each in PHASES:
+            if in_phase(school, each):
+                results[each][code] = results[each].get(code, Tally()) + tally
+    return results
 
 
 def as_of_for_year(year: int, *, today: dt.date | None = None) -> dt.date:
