@@ -162,6 +162,14 @@ def check(directory: Path | None = None) -> tuple[int, list[str]]:
                 problems.extend(str(p) for p in listed)
             else:
                 problems.append(str(exc))
+    if directory is None:
+        from headway.performance.standards import STANDARDS_FILE, load_standards
+
+        count += 1
+        try:
+            load_standards(STANDARDS_FILE)
+        except ValueError as exc:
+            problems.append(str(exc))
     if directory is not None and directory.is_dir():
         known = {spec.folder for spec in configuration.KINDS.values()}
         for child in sorted(directory.iterdir()):

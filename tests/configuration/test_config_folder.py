@@ -152,3 +152,53 @@ def test_barnet_2014_partnership_rules_follow_the_paper() -> None:
     sizes = {name: (rule.min_size, rule.max_size) for name, rule in policy.types.items()}
     assert sizes["hard"] == (2, 6) and sizes["structured"] == (3, 10) and sizes["loose"][0] == 2  # 5.7.1, 5.7.3
     assert policy.effective_from == dt.date(2014, 9, 1)
+
+
+def test_the_2011_floor_rule_reads_measures_that_exist_and_fires() -> None:
+    """Walsall 2011 (seed 004, 3.2): below 60% level 4 in English and maths and below the expected-progress
+    medians (87% English, 86% maths) is below the floor; the catalogue holds the three measures."""
+    from decimal import Decimal
+
+    from headway.performance.standards import Figure, school_standards
+
+    below = {
+        2011: {
+            "ks2.l4_english_maths": Figure(Decimal(55)),
+            "ks2.expected_progress_english": Figure(Decimal(80)),
+            "ks2.expected_progress_maths": Figure(Decimal(84)),
+        }
+    }
+    above = {2011: {**below[2011], "ks2.expected_progress_maths": Figure(Decimal(90))}}
+    floor = [f for f in school_standards(below) if f.kind == "floor" and f.year == 2011]
+    assert [f.outcome for f in floor] == ["below"]
+    assert [f.outcome for f in school_standards(above) if f.kind == "floor" and f.year == 2011] == ["met"]
+    policy = policy_named("walsall-2011")
+    from headway.risk.policy import apply_policy
+
+    assert apply_policy(policy, {"floor_below": True, "latest_grade": 2}).category.code == "below_floor"
+    assert apply_policy(policy, {"floor_below": False, "latest_grade": 3}).category.code == "core_support"
+
+
+def test_a_standard_naming_a_measure_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    from headway.performance.standards import STANDARDS_FILE, StandardsError, load_standards
+
+    broken = tmp_path / "standards.yaml"
+    broken.write_text(
+        STANDARDS_FILE.read_text(encoding="utf-8").replace("ks2.l4_english_maths", "ks2.l4_eng_maths"),
+        encoding="utf-8",
+    )
+    with pytest.raises(StandardsError, match="'ks2.l4_eng_maths' is not a measure of the catalogue"):
+        load_standards(broken)
+
+
+@pytest.mark.django_db
+def test_the_settings_share_is_a_catalogue_measure() -> None:
+    from headway.performance.benchmarks import la_figure
+    from tests.helpers import FIXTURES, load
+
+    for code, name in (("302", "Barnet"), ("370", "Barnsley"), ("335", "Walsall")):
+        LocalAuthorityFactory(code=code, name=name)
+    result = load("early-years", FIXTURES / "earlyyears" / "valid" / "childcare_providers_invented.csv")
+    assert not result.rejected, result.errors
+    figure = la_figure(la_code="302", year=2026, measure_code="inspections.settings_good_or_better")
+    assert figure is not None and figure.value == 60.0  # 3 of Barnet's 5 inspected active settings, by hand

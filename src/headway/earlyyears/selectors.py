@@ -119,6 +119,35 @@ def settings_summary(
     )
 
 
+def settings_tallies(*, as_of: dt.date, la_code: str | None = None) -> dict[str, tuple[int, int]]:
+    """(inspected, good or better) active settings of every LA (by code) on ``as_of``, each LA's good or better
+    as its own settings policy counts it where it has one (else the default policy)."""
+    from headway import configuration
+    from headway.earlyyears.policy import settings_policy_named
+
+    default = settings_policy_named()
+    own = {}
+    for name in configuration.names("settings"):
+        policy = settings_policy_named(name)
+        if policy.policy.authority:
+            own[policy.policy.authority] = policy
+    settings = Setting.objects.filter(status__iexact="active").select_related("local_authority")
+    if la_code is not None:
+        settings = settings.filter(local_authority__code=la_code)
+    listed = [s for s in settings if s.registration_date is None or s.registration_date <= as_of]
+    evidence = evidence_for(listed, as_of=as_of)
+    found: dict[str, tuple[int, int]] = {}
+    for setting in listed:
+        facts = evidence[setting.pk]
+        if not facts["inspected"]:
+            continue
+        code = setting.local_authority.code
+        policy = own.get(code, default)
+        inspected, good = found.get(code, (0, 0))
+        found[code] = (inspected + 1, good + int(holds(policy.good_or_better, facts)[0]))
+    return found
+
+
 def latest_proposal(setting: Setting) -> SettingProposal | None:
     return setting.proposals.select_related("round").order_by("-round__as_of", "-round__opened_at").first()
 

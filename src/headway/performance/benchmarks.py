@@ -118,12 +118,25 @@ def inspection_figure(measure: Measure) -> str:
     return measure.columns[0] if catalogue().datasets[measure.dataset].from_inspections else ""
 
 
+def _settings_values(*, year: int, measure: Measure, la_code: str | None = None) -> dict[str, float]:
+    """Each LA's share of inspected active early years settings that are good or better, as on 31 August."""
+    from headway.earlyyears.selectors import settings_tallies
+    from headway.inspections.share import as_of_for_year
+
+    found = settings_tallies(as_of=as_of_for_year(year), la_code=la_code)
+    return {
+        code: round(100 * good / inspected, measure.decimals) for code, (inspected, good) in found.items() if inspected
+    }
+
+
 def _inspection_values(*, year: int, measure: Measure, la_code: str | None = None) -> dict[str, float]:
     """LA figures of a measure worked out from inspections (``headway.inspections.share``), as on 31 August
     of ``year``, for the measure's phase."""
     from headway.inspections.share import as_of_for_year, tallies
 
     figure = inspection_figure(measure)
+    if figure == "settings_pct":
+        return _settings_values(year=year, measure=measure, la_code=la_code)
     every = tallies(as_of=as_of_for_year(year), phase=measure.phase, la_code=la_code)
     found = {code: t.figure(figure) for code, t in every.items()}
     return {code: round(value, measure.decimals) for code, value in found.items() if value is not None}
@@ -131,6 +144,16 @@ def _inspection_values(*, year: int, measure: Measure, la_code: str | None = Non
 
 def _inspection_national(*, year: int, measure: Measure) -> float | None:
     from headway.inspections.share import Tally, as_of_for_year, tallies
+
+    if inspection_figure(measure) == "settings_pct":
+        from headway.earlyyears.selectors import settings_tallies
+
+        every = settings_tallies(as_of=as_of_for_year(year))
+        if len(every) < MIN_LAS_FOR_ENGLAND:
+            return None
+        inspected = sum(i for i, _ in every.values())
+        good = sum(g for _, g in every.values())
+        return round(100 * good / inspected, measure.decimals) if inspected else None
 
     by_la = tallies(as_of=as_of_for_year(year), phase=measure.phase)
     if sum(1 for t in by_la.values() if t.schools) < MIN_LAS_FOR_ENGLAND:

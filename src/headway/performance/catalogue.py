@@ -32,7 +32,7 @@ PHASES = {"all", "primary", "secondary"}
 KEY_STAGES = {"EYFS", "phonics", "KS1", "KS2", "KS4", "KS5", "context"}
 #: What a measure of a dataset worked out from inspections (``from_inspections: true``) names in ``columns``:
 #: a figure of ``headway.inspections.share`` rather than a file's column.
-INSPECTION_FIGURES = {"schools_pct", "pupils_pct"}
+INSPECTION_FIGURES = {"schools_pct", "pupils_pct", "settings_pct"}
 
 
 class CatalogueError(ValueError):

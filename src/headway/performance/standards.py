@@ -43,7 +43,7 @@ class StandardFlag:
     outcome: str  # "below" (flagged) | "met" | "no data"
 
 
-def _check_condition(condition: Any, where: str) -> None:
+def _check_condition(condition: Any, where: str, known: set[str] | None = None) -> None:
     if not isinstance(condition, dict) or len(condition) == 0:
         raise StandardsError(f"{where}: a condition must be a mapping")
     if "all" in condition or "any" in condition:
@@ -52,13 +52,22 @@ def _check_condition(condition: Any, where: str) -> None:
         if not isinstance(parts, list) or not parts:
             raise StandardsError(f"{where}: '{key}' must list conditions")
         for part in parts:
-            _check_condition(part, where)
+            _check_condition(part, where, known)
         return
     if "measure" not in condition or not ({"below", "upper_below"} & set(condition)):
         raise StandardsError(f"{where}: a condition needs 'measure' and 'below' or 'upper_below'")
+    if known is not None and condition["measure"] not in known:
+        raise StandardsError(
+            f"{where}: {condition['measure']!r} is not a measure of the catalogue (performance/catalogue.yaml), "
+            "so the rule could never be decided"
+        )
 
 
 def load_standards(path: Path = STANDARDS_FILE) -> list[Standard]:
+    """The dated floor and coasting rules, each measure checked against the catalogue."""
+    from headway.performance.catalogue import catalogue
+
+    known = set(catalogue().measures)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
@@ -71,7 +80,7 @@ def load_standards(path: Path = STANDARDS_FILE) -> list[Standard]:
                 raise StandardsError(f"{where}: missing '{key}'")
         if rule["kind"] not in {"floor", "coasting"}:
             raise StandardsError(f"{where}: kind must be floor or coasting")
-        _check_condition(rule["flag_when"], where)
+        _check_condition(rule["flag_when"], where, known)
         rules.append(
             Standard(
                 name=rule["name"],
