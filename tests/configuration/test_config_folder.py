@@ -187,7 +187,7 @@ def test_a_standard_naming_a_measure_that_does_not_exist_is_refused(tmp_path: Pa
         STANDARDS_FILE.read_text(encoding="utf-8").replace("ks2.l4_english_maths", "ks2.l4_eng_maths"),
         encoding="utf-8",
     )
-    with pytest.raises(StandardsError, match="'ks2.l4_eng_maths' is not a measure of the catalogue"):
+    with pytest.raises(StandardsError, match=r"'ks2\.l4_eng_maths' is not a measure of the catalogue"):
         load_standards(broken)
 
 
