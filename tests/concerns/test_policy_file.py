@@ -49,7 +49,9 @@ def test_the_shipped_policy_loads() -> None:
 
 
 def test_an_unknown_policy_name_lists_the_shipped_ones() -> None:
-    with pytest.raises(PolicyError, match=r"no schools-causing-concern rules called 'scc-1999' in .*; known: .*scc-2024"):
+    with pytest.raises(
+        PolicyError, match=r"no schools-causing-concern rules called 'scc-1999' in .*; known: .*scc-2024"
+    ):
         concern_policy_named("scc-1999")
 
 

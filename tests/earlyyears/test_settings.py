@@ -155,7 +155,9 @@ def test_a_visit_note_marks_the_visit_done_and_concerns_are_audited(imported: di
     setting = Setting.objects.get(provider_urn="EY600007")
     visit = services.visit_plan(setting=setting, officer=officer, planned_on=TODAY, purpose="Support visit", by=officer)
     with pytest.raises(RuleRefused, match="summary of findings"):
-        services.note_write(visit=visit, sections={"purpose": "Met the manager"}, judgements={}, next_steps="", by=officer)
+        services.note_write(
+            visit=visit, sections={"purpose": "Met the manager"}, judgements={}, next_steps="", by=officer
+        )
     assert SettingVisit.objects.get(pk=visit.pk).status == SettingVisit.Status.PLANNED
     services.note_write(
         visit=visit,
@@ -165,14 +167,21 @@ def test_a_visit_note_marks_the_visit_done_and_concerns_are_audited(imported: di
         by=officer,
     )
     assert SettingVisit.objects.get(pk=visit.pk).status == SettingVisit.Status.DONE
-    concern = services.concern_open(setting=setting, since=TODAY, reasons="Inadequate", lead_officer=officer, by=officer)
+    concern = services.concern_open(
+        setting=setting, since=TODAY, reasons="Inadequate", lead_officer=officer, by=officer
+    )
     with pytest.raises(RuleRefused, match="already causing concern"):
         services.concern_open(setting=setting, since=TODAY, reasons="Again", lead_officer=officer, by=officer)
     with pytest.raises(RuleRefused, match="before it started"):
         services.concern_remove(concern=concern, removed_on=TODAY - dt.timedelta(days=1), reason="x", by=officer)
     services.concern_remove(concern=concern, removed_on=TODAY, reason="Re-inspected good", by=officer)
     verbs = set(AuditEvent.objects.values_list("verb", flat=True))
-    assert {"setting_visit.planned", "setting_note.written", "setting_concern.opened", "setting_concern.removed"} <= verbs
+    assert {
+        "setting_visit.planned",
+        "setting_note.written",
+        "setting_concern.opened",
+        "setting_concern.removed",
+    } <= verbs
 
 
 def test_only_the_authoritys_staff_see_its_settings(imported: dict[str, LocalAuthority]) -> None:
