@@ -85,6 +85,8 @@ class Command(BaseCommand):
                 raise CommandError("\n".join([result.summary(), *result.errors]))
             self.stdout.write(result.summary())
         call_command("kpi", "load", str(KPI_SET), stdout=self.stdout)
+        # Barnet's own KPI tables (Education Strategy 2017-20, Appendix 1a and 1b), shipped as configuration.
+        call_command("kpi", "load", "barnet-2017-20", stdout=self.stdout)
         self._configuration(folder / "config")
         self._hampshire_areas()
         self._users()
