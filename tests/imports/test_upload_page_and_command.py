@@ -76,3 +76,48 @@ def test_command_prints_json_and_exits_2_when_rejected(db: None, capsys) -> None
     rejected = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert rejected["rejected"] is True
     assert rejected["errors"][0].endswith("missing_urn_column.csv:1:URN: required column is missing")
+
+
+def test_an_xlsx_upload_keeps_its_extension_and_imports(la_admin) -> None:  # type: ignore[no-untyped-def]
+    from headway.earlyyears.models import Setting
+
+    for code, name in (("302", "Barnet"), ("370", "Barnsley"), ("335", "Walsall")):
+        LocalAuthorityFactory(code=code, name=name)
+    client = Client()
+    client.force_login(la_admin)
+    response = upload(client, FIXTURES / "earlyyears" / "valid" / "childcare_providers_invented.xlsx", "early-years")
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert Setting.objects.count() == 16
+
+
+def test_a_performance_file_needs_its_data_set_and_year(la_admin, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from headway.performance.models import SchoolResult
+
+    client = Client()
+    client.force_login(la_admin)
+    upload(client, FIXTURES / "gias" / "valid" / "hampshire_extract_sample.csv")
+    path = tmp_path / "ks2_sample.csv"
+    path.write_text("URN,PTRWM_EXP,TELIG\n115850,63%,40\n", encoding="utf-8")
+    missing = upload(client, path, "performance")
+    assert missing.status_code == 200
+    assert missing.context["form"].errors.keys() >= {"dataset", "year"}
+    assert not SchoolResult.objects.exists()
+    done = upload(client, path, "performance", dataset="ks2", year="2019")
+    assert done.status_code == 200, done.content.decode()[:2000]
+    assert SchoolResult.objects.get(urn=115850, measure="ks2.rwm_exp", year=2019).value == 63
+
+
+def test_the_real_links_file_with_long_link_types_imports(db: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from headway.schools.models import EstablishmentLink
+    from tests.helpers import load
+
+    path = tmp_path / "links.csv"
+    path.write_text(
+        '"URN","LinkURN","LinkName","LinkType","LinkEstablishedDate"\n'
+        '100012,100021,"Rhyl Community Primary School",'
+        '"Merged - expansion in school capacity and changer in age range","31-08-2021"\n',
+        encoding="utf-8",
+    )
+    result = load("gias-links", path)
+    assert not result.rejected, result.errors
+    assert EstablishmentLink.objects.get().link_type.startswith("Merged - expansion")

@@ -16,6 +16,10 @@ from headway.imports.registry import importer_for
 from headway.imports.services import run_import
 
 
+#: The extensions of the files Headway reads.
+KNOWN_SUFFIXES = {".csv", ".txt", ".xlsx", ".xls", ".parquet"}
+
+
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     if not permissions.can_import(request.user):
@@ -25,12 +29,15 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
         with tempfile.TemporaryDirectory(prefix="headway-upload-") as folder:
-            path = Path(folder) / "upload"
+            # The file keeps its own extension: a workbook reader goes by it (an .xlsx saved as "upload" is
+            # refused as "not a readable Excel workbook").
+            suffix = Path(uploaded.name).suffix.lower()
+            path = Path(folder) / f"upload{suffix if suffix in KNOWN_SUFFIXES else ''}"
             with path.open("wb") as handle:
                 for chunk in uploaded.chunks():
                     handle.write(chunk)
             result = run_import(
-                importer_for(form.cleaned_data["kind"]),
+                importer_for(form.cleaned_data["kind"], **form.importer_options()),
                 path,
                 display_name=Path(uploaded.name).name,
                 user=request.user,

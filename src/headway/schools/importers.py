@@ -486,7 +486,7 @@ class GiasLinksImporter(Importer[LinkRecord]):
     def parse(self, row: Row) -> LinkRecord | None:
         urn = row.integer("urn", required=True)
         linked_urn = row.integer("linked_urn", required=True)
-        link_type = row.text("link_type", required=True, max_length=60)
+        link_type = row.text("link_type", required=True, max_length=120)
         record = LinkRecord(
             urn=urn or 0,
             linked_urn=linked_urn or 0,

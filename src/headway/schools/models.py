@@ -226,7 +226,11 @@ class EstablishmentLink(models.Model):
 
     urn = models.PositiveIntegerField(db_index=True)
     linked_urn = models.PositiveIntegerField(db_index=True)
-    link_type = models.CharField(max_length=60, help_text="e.g. Predecessor, Successor - merged.")
+    link_type = models.CharField(
+        max_length=120,
+        help_text="e.g. Predecessor, Successor - merged, Merged - expansion in school capacity and changer in age "
+        "range (GIAS's own words).",
+    )
     linked_name = models.CharField(max_length=200, blank=True)
     established_on = models.DateField(null=True, blank=True)
 
