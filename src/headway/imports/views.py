@@ -15,7 +15,6 @@ from headway.imports.models import ImportRun
 from headway.imports.registry import importer_for
 from headway.imports.services import run_import
 
-
 #: The extensions of the files Headway reads.
 KNOWN_SUFFIXES = {".csv", ".txt", ".xlsx", ".xls", ".parquet"}
 
