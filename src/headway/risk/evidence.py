@@ -82,6 +82,30 @@ def _judgements(ids: Sequence[int], as_of: dt.date) -> dict[int, dict[str, Any]]
     return found
 
 
+def _local_evidence(ids: Sequence[int], as_of: dt.date) -> dict[int, dict[str, Any]]:
+    """The latest value of each of the LA's own indicators recorded on or before ``as_of``, as rules read them
+    (yes/no as true/false, numbers as numbers). An indicator never recorded for a school is not known (None)."""
+    from headway.risk.local_evidence import indicators
+    from headway.schools.models import LocalEvidenceValue
+
+    declared = indicators()
+    found: dict[int, dict[str, Any]] = {pk: {name: None for name in declared} for pk in ids}
+    for chunk in _chunks(ids):
+        for establishment_id, name, value in (
+            LocalEvidenceValue.objects.filter(establishment_id__in=chunk, recorded_on__lte=as_of)
+            .order_by("recorded_on", "recorded_at", "id")
+            .values_list("establishment_id", "name", "value")
+        ):
+            indicator = declared.get(name)
+            if indicator is None:
+                continue  # an indicator no longer declared is not evidence
+            try:
+                found[establishment_id][name] = indicator.parse(value)
+            except ValueError:
+                continue
+    return found
+
+
 def _data_flags(urns: Mapping[int, int], as_of: dt.date) -> dict[int, tuple[bool, bool, int]]:
     """(below floor, coasting, progress measures significantly below) for each establishment id."""
     progress = [m.code for m in catalogue().measures.values() if m.unit == "progress"]
@@ -130,6 +154,7 @@ def gather_evidence(
     ids = [e.pk for e in establishments]
     standing = standings(establishments, as_of=as_of)
     judgements = _judgements(ids, as_of)
+    local = _local_evidence(ids, as_of)
     flags = _data_flags({e.urn: e.pk for e in establishments}, as_of)
     evidence: dict[int, dict[str, Any]] = {}
     for school in establishments:
@@ -163,5 +188,6 @@ def gather_evidence(
         }
         for kind in OfficerJudgement.Kind.values:
             item[kind] = judgements.get(school.pk, {}).get(kind)
+        item.update(local.get(school.pk, {}))
         evidence[school.pk] = item
     return evidence

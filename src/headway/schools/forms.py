@@ -97,3 +97,21 @@ class AreaOfficerForm(forms.Form):
 class AreaOfficerEndForm(forms.Form):
     ends_on = DateInputField("Last day in the role")
     reason = forms.CharField(label="Why the role ends", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class LocalEvidenceForm(forms.Form):
+    """A value of one of the LA's own indicators (declared in configuration), dated and with a reason."""
+
+    name = forms.ChoiceField(label="Indicator")
+    value = forms.CharField(label="Value", max_length=60)
+    recorded_on = DateInputField("Date the value holds from")
+    reason = forms.CharField(label="Why (the evidence for this value)", widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, indicators: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].choices = [("", "Choose an indicator")] + [  # type: ignore[attr-defined]
+            (i.name, i.label) for i in indicators
+        ]
+        kinds = {"yes_no": "yes or no", "number": "a number"}
+        hints = [f"{i.label}: {', '.join(i.values) if i.type == 'choice' else kinds[i.type]}" for i in indicators]
+        self.fields["value"].help_text = "; ".join(hints)

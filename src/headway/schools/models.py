@@ -275,3 +275,24 @@ class LinkOfficerAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.officer} link officer for {self.establishment} from {self.starts_on}"
+
+
+class LocalEvidenceValue(models.Model):
+    """A value of an indicator the LA records itself (declared in configuration: ``local_evidence/``), for one
+    school, dated, with who recorded it and why. Never edited: a later value supersedes an earlier one, and
+    categorisation reads the latest on or before its date."""
+
+    establishment = models.ForeignKey(Establishment, on_delete=models.CASCADE, related_name="local_evidence")
+    name = models.CharField(max_length=60, help_text="The indicator's name in the configuration.")
+    value = models.CharField(max_length=60)
+    recorded_on = models.DateField(help_text="The day the value holds from.")
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_on", "-recorded_at", "-id"]
+        indexes = [models.Index(fields=["establishment", "name", "recorded_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.establishment}: {self.name} = {self.value} from {self.recorded_on:%d %B %Y}"

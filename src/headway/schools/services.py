@@ -9,7 +9,15 @@ from django.db import transaction
 from headway.accounts import audit
 from headway.accounts.models import Role, User
 from headway.refusals import RuleRefused
-from headway.schools.models import Area, AreaOfficer, AreaRole, Establishment, LinkOfficerAssignment, LocalAuthority
+from headway.schools.models import (
+    Area,
+    AreaOfficer,
+    AreaRole,
+    Establishment,
+    LinkOfficerAssignment,
+    LocalAuthority,
+    LocalEvidenceValue,
+)
 
 
 def area_create(
@@ -177,3 +185,51 @@ def area_officer_end(
             reason=reason.strip(),
         )
     return assignment
+
+
+class LocalEvidenceError(RuleRefused):
+    """The value cannot be recorded; the message says why."""
+
+
+def local_evidence_record(
+    *, establishment: Establishment, name: str, value: str, recorded_on: dt.date, by: User, reason: str
+) -> LocalEvidenceValue:
+    """Record a value of one of the LA's own indicators for a school, dated and with a reason. Audited; the
+    previous value stays (a later one supersedes it)."""
+    from headway.risk.local_evidence import indicators
+
+    declared = indicators()
+    indicator = declared.get(name)
+    if indicator is None:
+        raise LocalEvidenceError(
+            f"{name!r} is not one of the LA's indicators ({', '.join(sorted(declared)) or 'none'})"
+        )
+    if indicator.authority and indicator.authority != establishment.local_authority.code:
+        raise LocalEvidenceError(
+            f"{indicator.label} is recorded by another authority, not {establishment.local_authority}"
+        )
+    if not reason.strip():
+        raise LocalEvidenceError("Say why (the evidence for this value)")
+    try:
+        parsed = indicator.parse(value)
+    except ValueError as exc:
+        raise LocalEvidenceError(str(exc)) from exc
+    text = ("yes" if parsed else "no") if isinstance(parsed, bool) else str(parsed)
+    with transaction.atomic():
+        previous = (
+            LocalEvidenceValue.objects.filter(establishment=establishment, name=name)
+            .order_by("-recorded_on", "-recorded_at", "-id")
+            .first()
+        )
+        recorded = LocalEvidenceValue.objects.create(
+            establishment=establishment, name=name, value=text, recorded_on=recorded_on, recorded_by=by, reason=reason
+        )
+        audit.record(
+            actor=by,
+            verb="local_evidence.recorded",
+            target=establishment,
+            before={name: previous.value} if previous else None,
+            after={name: text, "recorded_on": recorded_on},
+            reason=reason,
+        )
+    return recorded

@@ -6,6 +6,7 @@ app_name = "schools"
 urlpatterns = [
     path("", views.school_list, name="list"),
     path("<int:urn>/", views.school_detail, name="detail"),
+    path("<int:urn>/local-evidence/", views.local_evidence, name="local_evidence"),
     path("areas/", area_views.area_list, name="areas"),
     path("areas/<int:area_id>/", area_views.area_detail, name="area"),
     path("areas/<int:area_id>/officers/", area_views.area_officers, name="area_officers"),

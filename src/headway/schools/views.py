@@ -2,14 +2,18 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from headway.accounts import permissions
+from headway.accounts.models import User
 from headway.performance.charts import school_performance_section
-from headway.schools.forms import SchoolFilterForm
+from headway.refusals import attempt
+from headway.schools.forms import LocalEvidenceForm, SchoolFilterForm
 from headway.schools.selectors import filter_establishments, school_profile
+from headway.schools.services import local_evidence_record
 
 PAGE_SIZE = 50
 
@@ -54,3 +58,45 @@ def school_detail(request: HttpRequest, urn: int) -> HttpResponse:
         context["support"] = support_for_school(establishment)
         context["open_concern"] = open_concern(establishment)
     return render(request, "schools/school_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def local_evidence(request: HttpRequest, urn: int) -> HttpResponse:
+    """The LA's own indicators for a school (its RAG rating, a new headteacher ...): their history and a form to
+    record a new value. LA staff of the school's authority only."""
+    from headway.risk.local_evidence import indicators
+    from headway.schools.models import LocalEvidenceValue
+
+    establishment = permissions.establishment_for(request.user, urn)
+    if not permissions.can_manage_concerns(request.user, establishment.local_authority):
+        raise Http404("No such school for you.")
+    code = establishment.local_authority.code
+    declared = [i for i in indicators().values() if not i.authority or i.authority == code]
+    form = LocalEvidenceForm(request.POST or None, indicators=declared)
+    if request.method == "POST" and form.is_valid():
+        assert isinstance(request.user, User)
+        user = request.user
+        data = form.cleaned_data
+        if attempt(
+            form,
+            lambda: local_evidence_record(
+                establishment=establishment,
+                name=data["name"],
+                value=data["value"],
+                recorded_on=data["recorded_on"],
+                by=user,
+                reason=data["reason"],
+            ),
+        ):
+            return redirect("schools:local_evidence", urn=urn)
+    labels = {i.name: i.label for i in indicators().values()}
+    values = [
+        (labels.get(v.name, v.name), v)
+        for v in LocalEvidenceValue.objects.filter(establishment=establishment).select_related("recorded_by")
+    ]
+    return render(
+        request,
+        "schools/local_evidence.html",
+        {"school": establishment, "form": form, "values": values, "indicators": declared},
+    )
