@@ -11,6 +11,7 @@ the database), then the set Headway ships. An LA adopts Headway by writing files
       note_templates/    notes of visit and the self-evaluation form            (headway.visits.note_templates)
       letter_templates/  letters' wording                                       (headway.concerns.letters)
       local_evidence/    indicators the LA records itself                       (headway.risk.local_evidence)
+      catalogue/         measures the LA adds to the catalogue                  (headway.performance.catalogue)
 
 A file in the LA's folder with the same name as a shipped one takes its place.
 """
@@ -46,6 +47,7 @@ KINDS: dict[str, Kind] = {
     "note_templates": Kind("note_templates", SRC / "visits" / "note_templates", label="note template"),
     "letter_templates": Kind("letter_templates", SRC / "concerns" / "letter_templates", ".txt", "letter template"),
     "local_evidence": Kind("local_evidence", SRC / "risk" / "local_evidence", label="local evidence"),
+    "catalogue": Kind("catalogue", SRC / "performance" / "catalogue_additions", label="addition to the catalogue"),
 }
 
 

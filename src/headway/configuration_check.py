@@ -90,6 +90,12 @@ def _note_template(path: Path) -> None:
         load_note_template(path)
 
 
+def _catalogue(path: Path) -> None:
+    from headway.performance.catalogue import CATALOGUE_FILE, load_catalogue
+
+    load_catalogue(CATALOGUE_FILE, (path,))
+
+
 def _local_evidence(path: Path) -> None:
     from headway.risk.local_evidence import load_local_evidence
 
@@ -134,6 +140,7 @@ CHECKS: dict[str, Callable[[Path], None]] = {
     "note_templates": _note_template,
     "letter_templates": _letter_template,
     "local_evidence": _local_evidence,
+    "catalogue": _catalogue,
 }
 
 

@@ -202,3 +202,27 @@ def test_the_settings_share_is_a_catalogue_measure() -> None:
     assert not result.rejected, result.errors
     figure = la_figure(la_code="302", year=2026, measure_code="inspections.settings_good_or_better")
     assert figure is not None and figure.value == 60.0  # 3 of Barnet's 5 inspected active settings, by hand
+
+
+def test_an_la_adds_a_measure_to_the_catalogue(la_folder: Path) -> None:
+    from headway.performance.catalogue import catalogue
+
+    (la_folder / "catalogue").mkdir()
+    (la_folder / "catalogue" / "walsall.yaml").write_text(
+        "measures:\n"
+        "  - code: ks2.l5_maths\n"
+        '    label: "Maths: % at level 5 (before 2016)"\n'
+        "    dataset: ks2\n"
+        "    key_stage: KS2\n"
+        "    unit: percent\n"
+        "    polarity: higher\n"
+        "    columns: [PTMAT5]\n"
+        "    years: [2011]\n",
+        encoding="utf-8",
+    )
+    assert catalogue().get("ks2.l5_maths").label.startswith("Maths")
+    (la_folder / "catalogue" / "broken.yaml").write_text(
+        "measures:\n  - code: ks2.other\n    label: x\n    dataset: nowhere\n", encoding="utf-8"
+    )
+    _, problems = check(la_folder)
+    assert len(problems) == 1 and problems[0].startswith(str(la_folder / "catalogue" / "broken.yaml") + ":4:")

@@ -129,7 +129,29 @@ def _mapping(node: yaml.Node, where: str) -> dict[str, tuple[yaml.Node, Any]]:
     return result
 
 
-def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
+def _addition_items(path: Path) -> list[tuple[yaml.Node, str]]:
+    """The measures an LA adds in its configuration (``config/catalogue/*.yaml``: a ``measures:`` list in the
+    catalogue's own form, of the catalogue's datasets)."""
+    where = str(path)
+    try:
+        root = yaml.compose(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        raise CatalogueError(f"{where}:{line}: not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    if root is None:
+        raise CatalogueError(f"{where}:1: the file is empty")
+    top = _mapping(root, where)
+    if set(top) - {"measures"}:
+        extra = ", ".join(sorted(set(top) - {"measures"}))
+        raise CatalogueError(f"{where}:{_line(root)}: an addition to the catalogue lists 'measures' only, not {extra}")
+    if "measures" not in top or not isinstance(top["measures"][0], yaml.SequenceNode):
+        raise CatalogueError(f"{where}:{_line(root)}: an addition to the catalogue lists its 'measures'")
+    return [(item, where) for item in top["measures"][0].value]
+
+
+def load_catalogue(path: Path = CATALOGUE_FILE, additions: tuple[Path, ...] = ()) -> Catalogue:
+    """The catalogue, with the measures an LA adds (each checked like the shipped ones, with its own file:line)."""
     where = str(path)
     try:
         root = yaml.compose(path.read_text(encoding="utf-8"))
@@ -151,11 +173,20 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
         raise CatalogueError(f"{where}:{_line(measures_node)}: 'measures' must be a list")
     from_inspections = {str(name) for name, value in datasets.items() if (value or {}).get("from_inspections") is True}
     measures: dict[str, Measure] = {}
-    for item in measures_node.value:
+    items: list[tuple[yaml.Node, str]] = [(item, where) for item in measures_node.value]
+    for addition in additions:
+        items.extend(_addition_items(addition))
+    for item, where in items:
         entry = _mapping(item, where)
         line = _line(item)
 
-        def need(name: str, kind: type, entry: dict[str, tuple[yaml.Node, Any]] = entry, line: int = line) -> Any:
+        def need(
+            name: str,
+            kind: type,
+            entry: dict[str, tuple[yaml.Node, Any]] = entry,
+            line: int = line,
+            where: str = where,
+        ) -> Any:
             if name not in entry:
                 raise CatalogueError(f"{where}:{line}: measure is missing '{name}'")
             node, value = entry[name]
@@ -234,6 +265,7 @@ def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
             phase=phase,
             lait_complement=complement,
         )
+    where = str(path)
     for measure in measures.values():
         for reference in (measure.weight, measure.of, measure.gap_of, measure.gap_against):
             if reference and reference not in measures:
@@ -270,7 +302,19 @@ def _gap(entry: dict[str, tuple[yaml.Node, Any]], where: str) -> tuple[str, str]
     return str(value["of"]), str(value["against"])
 
 
+def catalogue_additions() -> tuple[Path, ...]:
+    from headway import configuration
+
+    return tuple(
+        path for name in configuration.names("catalogue") if (path := configuration.find("catalogue", name)) is not None
+    )
+
+
 @cache
+def _catalogue(additions: tuple[Path, ...]) -> Catalogue:
+    return load_catalogue(CATALOGUE_FILE, additions)
+
+
 def catalogue() -> Catalogue:
-    """The shipped catalogue."""
-    return load_catalogue()
+    """The shipped catalogue with the LA's additions (``config/catalogue/``)."""
+    return _catalogue(catalogue_additions())
