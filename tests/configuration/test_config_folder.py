@@ -226,3 +226,13 @@ def test_an_la_adds_a_measure_to_the_catalogue(la_folder: Path) -> None:
     )
     _, problems = check(la_folder)
     assert len(problems) == 1 and problems[0].startswith(str(la_folder / "catalogue" / "broken.yaml") + ":4:")
+
+
+def test_barnsley_2022_escalates_stuck_schools_and_is_barnsleys() -> None:
+    from headway.risk.policy import apply_policy
+
+    policy = policy_named("barnsley-2022")
+    assert policy.authority == "370" and policy.effective_to == dt.date(2025, 8, 31)
+    assert apply_policy(policy, {"stuck": True, "governance": "academy"}).category.code == "escalation"
+    assert apply_policy(policy, {"latest_grade": 3, "capacity_to_improve": "B"}).category.code == "support"
+    assert apply_policy(policy, {"good_or_better": True, "latest_grade": 2}).category.code == "universal"
