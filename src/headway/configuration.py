@@ -12,6 +12,7 @@ the database), then the set Headway ships. An LA adopts Headway by writing files
       letter_templates/  letters' wording                                       (headway.concerns.letters)
       local_evidence/    indicators the LA records itself                       (headway.risk.local_evidence)
       catalogue/         measures the LA adds to the catalogue                  (headway.performance.catalogue)
+      meetings/          meeting types: membership, agenda, frequency            (headway.meetings.types)
 
 A file in the LA's folder with the same name as a shipped one takes its place.
 """
@@ -48,6 +49,7 @@ KINDS: dict[str, Kind] = {
     "letter_templates": Kind("letter_templates", SRC / "concerns" / "letter_templates", ".txt", "letter template"),
     "local_evidence": Kind("local_evidence", SRC / "risk" / "local_evidence", label="local evidence"),
     "catalogue": Kind("catalogue", SRC / "performance" / "catalogue_additions", label="addition to the catalogue"),
+    "meetings": Kind("meetings", SRC / "meetings" / "types", label="meeting type"),
 }
 
 

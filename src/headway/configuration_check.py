@@ -96,6 +96,12 @@ def _catalogue(path: Path) -> None:
     load_catalogue(CATALOGUE_FILE, (path,))
 
 
+def _meeting_type(path: Path) -> None:
+    from headway.meetings.types import load_meeting_type
+
+    load_meeting_type(path)
+
+
 def _local_evidence(path: Path) -> None:
     from headway.risk.local_evidence import load_local_evidence
 
@@ -141,6 +147,7 @@ CHECKS: dict[str, Callable[[Path], None]] = {
     "letter_templates": _letter_template,
     "local_evidence": _local_evidence,
     "catalogue": _catalogue,
+    "meetings": _meeting_type,
 }
 
 

@@ -242,10 +242,22 @@ def load_meeting_type(path: Path) -> MeetingType:
 
 
 @cache
-def meeting_types() -> dict[str, MeetingType]:
-    """Every shipped meeting type, by name."""
-    found = [load_meeting_type(path) for path in sorted(TYPES_DIR.glob("*.yaml"))]
+def _meeting_types_at(paths: tuple[tuple[Path, float], ...]) -> dict[str, MeetingType]:
+    found = [load_meeting_type(path) for path, _ in paths]
     return {t.name: t for t in found}
+
+
+def meeting_types() -> dict[str, MeetingType]:
+    """Every meeting type, by name: the LA's own (``config/meetings/``) and the shipped ones; a file is read
+    again when it changes."""
+    from headway import configuration
+
+    paths = []
+    for name in configuration.names("meetings"):
+        path = configuration.find("meetings", name)
+        if path is not None:
+            paths.append((path, path.stat().st_mtime))
+    return _meeting_types_at(tuple(paths))
 
 
 def types_of(la_code: str) -> list[MeetingType]:
