@@ -13,6 +13,7 @@ the database), then the set Headway ships. An LA adopts Headway by writing files
       local_evidence/    indicators the LA records itself                       (headway.risk.local_evidence)
       catalogue/         measures the LA adds to the catalogue                  (headway.performance.catalogue)
       meetings/          meeting types: membership, agenda, frequency            (headway.meetings.types)
+      areas/             the LA's areas as CSV (URN, area, kind, parent): headway import areas NAME
 
 A file in the LA's folder with the same name as a shipped one takes its place.
 """
@@ -50,6 +51,7 @@ KINDS: dict[str, Kind] = {
     "local_evidence": Kind("local_evidence", SRC / "risk" / "local_evidence", label="local evidence"),
     "catalogue": Kind("catalogue", SRC / "performance" / "catalogue_additions", label="addition to the catalogue"),
     "meetings": Kind("meetings", SRC / "meetings" / "types", label="meeting type"),
+    "areas": Kind("areas", SRC / "schools" / "areas", ".csv", "areas file"),
 }
 
 

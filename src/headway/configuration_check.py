@@ -102,6 +102,26 @@ def _meeting_type(path: Path) -> None:
     load_meeting_type(path)
 
 
+class AreasFileError(ValueError):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _areas(path: Path) -> None:
+    """An areas file read as ``headway import areas`` reads it, nothing written."""
+    from headway.imports.problems import FileRejected
+    from headway.imports.registry import importer_for
+    from headway.imports.services import read_records
+
+    try:
+        _, problems, _, _ = read_records(importer_for("areas"), path, str(path))
+    except FileRejected as rejection:
+        raise AreasFileError([str(p) for p in rejection.problems]) from rejection
+    if problems:
+        raise AreasFileError([str(p) for p in problems])
+
+
 def _local_evidence(path: Path) -> None:
     from headway.risk.local_evidence import load_local_evidence
 
@@ -148,6 +168,7 @@ CHECKS: dict[str, Callable[[Path], None]] = {
     "local_evidence": _local_evidence,
     "catalogue": _catalogue,
     "meetings": _meeting_type,
+    "areas": _areas,
 }
 
 

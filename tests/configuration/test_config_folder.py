@@ -236,3 +236,17 @@ def test_barnsley_2022_escalates_stuck_schools_and_is_barnsleys() -> None:
     assert apply_policy(policy, {"stuck": True, "governance": "academy"}).category.code == "escalation"
     assert apply_policy(policy, {"latest_grade": 3, "capacity_to_improve": "B"}).category.code == "support"
     assert apply_policy(policy, {"good_or_better": True, "latest_grade": 2}).category.code == "universal"
+
+
+def test_an_las_areas_file_is_imported_by_name_and_checked(la_folder: Path, db: None) -> None:
+    from tests.helpers import FIXTURES
+
+    source = next((FIXTURES / "areas").glob("**/*.csv"))
+    (la_folder / "areas").mkdir()
+    (la_folder / "areas" / "ours.csv").write_bytes(source.read_bytes())
+    (la_folder / "areas" / "broken.csv").write_text("URN,Area\nabc,North\n", encoding="utf-8")
+    _, problems = check(la_folder)
+    broken = str(la_folder / "areas" / "broken.csv")
+    assert f"{broken}:1:Kind: required column is missing" in problems
+    # the good file's rows name schools this (empty) register does not have yet: said, row by row
+    assert any(p.startswith(str(la_folder / "areas" / "ours.csv") + ":2:URN: no school") for p in problems)

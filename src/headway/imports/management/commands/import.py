@@ -32,6 +32,13 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"no user called {options['username']!r}")
         path: Path = options["file"]
+        if options["kind"] == "areas" and not path.exists():
+            # An LA's areas live in its configuration folder (config/areas/NAME.csv): import them by name.
+            from headway import configuration
+
+            found = configuration.find("areas", str(path))
+            if found is not None:
+                path = found
         importer_options = {name: options[name] for name in ("dataset", "year") if options[name] is not None}
         try:
             importer = importer_for(options["kind"], **importer_options)
