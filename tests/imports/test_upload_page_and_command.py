@@ -121,3 +121,21 @@ def test_the_real_links_file_with_long_link_types_imports(db: None, tmp_path) ->
     result = load("gias-links", path)
     assert not result.rejected, result.errors
     assert EstablishmentLink.objects.get().link_type.startswith("Merged - expansion")
+
+
+def test_a_control_character_in_a_name_rejects_the_file_and_long_values_are_quoted_short(db: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers import load
+
+    source = (FIXTURES / "gias" / "valid" / "code_and_name_columns_invented.csv").read_bytes()
+    hostile = tmp_path / "bell_in_a_name.csv"
+    hostile.write_bytes(source.replace(b"Oakleigh Road School", b"Oakleigh Road\x07School", 1))
+    before = row_counts()
+    result = load("gias", hostile)
+    assert result.rejected
+    assert any("contains a control character" in e for e in result.errors), result.errors
+    assert row_counts() == before
+    long_value = tmp_path / "long.csv"
+    long_value.write_text("URN,Rating,Inspection Date\n115850,Good," + "9" * 5000 + "\n", encoding="utf-8")
+    rejected = load("ofsted", long_value)
+    assert rejected.rejected and "(and 4800 more characters)" in rejected.errors[0]
+    assert len(rejected.errors[0]) < 400

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 
@@ -12,6 +13,19 @@ from headway.imports.problems import Problem
 EMPTY_MARKERS = frozenset(
     {"", "null", "na", "n/a", "not applicable", "not recorded", "x", "z", "c", "..", "supp", "ne", "np", "lowcov"}
 )
+
+#: How much of a value a problem quotes: enough to find it, never a whole line of a broken file.
+QUOTED_CHARACTERS = 200
+#: Control characters (tabs and line ends aside) have no place in a name or a text: they break letters, exports and pages.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def quoted(value: str) -> str:
+    """A value as a problem quotes it: in quotes, at most ``QUOTED_CHARACTERS`` of it."""
+    if len(value) > QUOTED_CHARACTERS:
+        return repr(value[:QUOTED_CHARACTERS]) + f" (and {len(value) - QUOTED_CHARACTERS} more characters)"
+    return repr(value)
+
 
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y%m%d", "%d/%m/%y", "%Y-%m-%dT%H:%M:%S", "%d-%m-%Y %H:%M")
 
@@ -59,6 +73,9 @@ class Row:
         value = self.raw(field)
         if value.lower() in {"null"}:
             value = ""
+        if CONTROL_CHARACTERS.search(value):
+            self.error(field, f"{quoted(value)} contains a control character (a byte that is not text)")
+            return CONTROL_CHARACTERS.sub("", value)
         if required and not value:
             self.error(field, "a value is required")
         if max_length is not None and len(value) > max_length:
@@ -81,10 +98,10 @@ class Row:
         try:
             number = Decimal(value)
         except InvalidOperation:
-            self.error(field, f"{self.raw(field)!r} is not a whole number")
+            self.error(field, f"{quoted(self.raw(field))} is not a whole number")
             return None
         if number != number.to_integral_value():
-            self.error(field, f"{self.raw(field)!r} is not a whole number")
+            self.error(field, f"{quoted(self.raw(field))} is not a whole number")
             return None
         result = int(number)
         if minimum is not None and result < minimum:
@@ -101,10 +118,10 @@ class Row:
         try:
             number = Decimal(value)
         except InvalidOperation:
-            self.error(field, f"{self.raw(field)!r} is not a number")
+            self.error(field, f"{quoted(self.raw(field))} is not a number")
             return None
         if not number.is_finite():
-            self.error(field, f"{self.raw(field)!r} is not a number")
+            self.error(field, f"{quoted(self.raw(field))} is not a number")
             return None
         if maximum is not None and number > maximum:
             self.error(field, f"{number} is above {maximum}")
@@ -125,5 +142,5 @@ class Row:
             if not 1800 <= parsed.year <= 2100:
                 break
             return parsed
-        self.error(field, f"{value!r} is not a date (expected dd-mm-yyyy, dd/mm/yyyy, yyyy-mm-dd or yyyymmdd)")
+        self.error(field, f"{quoted(value)} is not a date (expected dd-mm-yyyy, dd/mm/yyyy, yyyy-mm-dd or yyyymmdd)")
         return None
