@@ -16,7 +16,7 @@ EMPTY_MARKERS = frozenset(
 
 #: How much of a value a problem quotes: enough to find it, never a whole line of a broken file.
 QUOTED_CHARACTERS = 200
-#: Control characters (tabs and line ends aside) have no place in a name or a text: they break letters, exports and pages.
+#: Control characters (tabs and line ends aside) have no place in a name or a text: they break letters and pages.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
