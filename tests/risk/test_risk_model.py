@@ -7,6 +7,7 @@ import json
 import math
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -21,6 +22,7 @@ from headway.performance.models import SchoolResult
 from headway.risk import features as F
 from headway.risk.backtest import ranking_metrics, rule_scores, run_backtest
 from headway.risk.model import RiskModel, load, model_for, save, score_schools, train
+from headway.risk.models import SchoolFinance
 from headway.schools.models import Establishment, EstablishmentLink, LocalAuthority
 from tests.factories import EstablishmentFactory
 from tests.helpers import DEMO_DATA, FIXTURES
@@ -105,6 +107,7 @@ def add_result(
         ("ks4", {"year": 2016}, dt.date(2017, 1, 31)),
         ("census", {"year": 2019}, dt.date(2019, 6, 30)),
         ("absence", {"year": 2018}, dt.date(2019, 3, 31)),
+        ("finance", {"year": 2016}, dt.date(2017, 1, 31)),  # the financial year to March 2016
     ],
 )
 def test_each_piece_of_evidence_has_the_date_it_became_public(
@@ -166,6 +169,9 @@ def test_features_as_of_a_date_ignore_everything_that_became_public_on_or_after_
     add_result(school.urn, "ks2.read_prog", 2017, "-9", "-11", "-7")
     add_result(school.urn, "census.fsm_ever", 2017, "80")  # January 2017 census, public 30 June 2017
     add_result(school.urn, "absence.overall", 2017, "15")  # 2016/17 absence, public March 2018
+    run = SchoolResult.objects.first().source_import  # type: ignore[union-attr]
+    # finances for the year to March 2017, public 31 January 2018
+    SchoolFinance.objects.create(urn=school.urn, year=2017, income=900000, expenditure=990000, source_import=run)
 
     assert same(features_of(school.pk, as_of), before)
 
@@ -180,17 +186,22 @@ def test_features_as_of_a_date_ignore_everything_that_became_public_on_or_after_
         category_of_concern="SWK",
     )
     add_result(school.urn, "absence.overall", 2016, "9")  # 2015/16 absence, public March 2017
+    SchoolFinance.objects.create(urn=school.urn, year=2016, income=1000000, expenditure=1050000, source_import=run)
     after = features_of(school.pk, as_of)
     assert after["latest_grade"] == 4 and after["latest_category"] == 1
     assert after["absence_pct"] == 9
+    assert after["finance_in_year_balance_pct"] == pytest.approx(-5.0)
+    assert after["window_rule"] != before["window_rule"]  # the standing now sees the inadequate judgement
     assert not same(after, before)
 
 
-@pytest.mark.parametrize("design", ["window", "inspection"])
-def test_no_training_example_sees_its_own_outcome_or_any_later_one(schools: None, design: str) -> None:
+@pytest.mark.parametrize(("design", "horizon"), [("window", 24), ("window", 6), ("inspection", 24)])
+def test_no_training_example_sees_its_own_outcome_or_any_later_one(schools: None, design: str, horizon: int) -> None:
     until = dt.date(2016, 8, 31)
     evidence = F.load_evidence()
-    queries = F.training_queries(evidence, until=until, since=dt.date(2010, 9, 1), design=design)
+    queries = F.training_queries(
+        evidence, until=until, since=dt.date(2010, 9, 1), design=design, horizon_months=horizon, step_months=6
+    )
     assert queries.height > 100 and 0 < queries["label"].sum() < queries.height
     outcomes = queries.drop_nulls("inspection_id").join(
         evidence.inspections.select("inspection_id", "start_date", "available"), on="inspection_id"
@@ -206,18 +217,26 @@ def test_no_training_example_sees_its_own_outcome_or_any_later_one(schools: None
     for qid in rng.choice(queries.height, size=25, replace=False).tolist():
         row = queries.row(qid, named=True)
         as_of = row["as_of"]
+        later = pl.col("start_date") >= as_of
         altered = F.Evidence(
             schools=evidence.schools,
             inspections=evidence.inspections.with_columns(
-                grade=pl.when(pl.col("start_date") >= as_of).then(5 - pl.col("grade")).otherwise(pl.col("grade"))
+                grade=pl.when(later).then(5 - pl.col("grade")).otherwise(pl.col("grade")),
+                below_good=pl.when(later).then(~pl.col("below_good")).otherwise(pl.col("below_good")),
             ),
             results=evidence.results.with_columns(
                 value=pl.when(pl.col("available") >= as_of).then(-99.0).otherwise(pl.col("value"))
             ),
             lineage=evidence.lineage,
+            finance=evidence.finance,
+            started=evidence.started,
+            memberships=evidence.memberships,
         )
-        rebuilt = F.build_features(altered, queries.filter(pl.col("qid") == qid))
-        assert same(rebuilt.drop("qid").to_dicts()[0], features.filter(pl.col("qid") == qid).drop("qid").to_dicts()[0])
+        # the timing family reads the register's standing, whose no-leakage rule has its own tests
+        families = set(F.FAMILIES) - {"timing"}
+        rebuilt = F.build_features(altered, queries.filter(pl.col("qid") == qid), families=families)
+        expected = features.filter(pl.col("qid") == qid).drop("qid").drop(F.FAMILIES["timing"]).to_dicts()[0]
+        assert same(rebuilt.drop("qid").drop(F.FAMILIES["timing"]).to_dicts()[0], expected)
 
 
 def test_an_inspection_reported_after_the_cut_is_not_learnt_from(schools: None) -> None:
@@ -275,19 +294,24 @@ def test_previous_grade_and_age_baseline_ranks_worst_grade_then_oldest_first() -
 # --- the model ----------------------------------------------------------------------------------------
 
 
-def test_each_explanation_adds_up_with_the_base_value_to_the_models_log_odds(small_model: RiskModel) -> None:
+def test_each_explanation_adds_up_with_the_base_value_to_the_log_of_the_explained_probability(
+    small_model: RiskModel,
+) -> None:
     evidence = F.load_evidence()
     ids = evidence.schools["id"].to_list()[:40]
     features = F.build_features(evidence, F.queries_frame((pk, dt.date(2016, 9, 1)) for pk in ids))
     contributions = small_model.contributions(features)
-    probabilities = small_model.predict(features)
+    explained = small_model.explained_probability(features)
     assert contributions.shape == (40, len(small_model.features) + 1)
-    np.testing.assert_allclose(contributions.sum(axis=1), np.log(probabilities / (1 - probabilities)), atol=1e-6)
-    explained = small_model.explain(features, top=3)
-    assert all(len(factors) <= 3 for factors in explained)
-    first = next(factors for factors in explained if factors)
+    np.testing.assert_allclose(contributions.sum(axis=1), np.log(explained), atol=1e-6)
+    # the explained probability is the window design's: P(inspected within two years) x P(below good if so)
+    probabilities = small_model.predict(features)
+    np.testing.assert_allclose(probabilities, (explained + small_model.hazard_probability(features)[0]) / 2, atol=1e-9)
+    factors = small_model.explain(features, top=3)
+    assert all(len(row) <= 3 for row in factors)
+    first = next(row for row in factors if row)
     assert abs(first[0].contribution) >= abs(first[-1].contribution)
-    assert ": " in first[0].label
+    assert ": " in first[0].label and first[0].part in {"timing", "outcome", "both"}
 
 
 def test_a_model_file_records_its_training_cut_and_data(small_model: RiskModel, tmp_path: Path) -> None:
@@ -297,7 +321,9 @@ def test_a_model_file_records_its_training_cut_and_data(small_model: RiskModel, 
     assert "2016-08-31" in metadata["version"] and path.name == f"{metadata['version']}.joblib"
     assert metadata["training_rows"] > 100 and metadata["features"] == list(F.FEATURE_NAMES)
     assert {"lightgbm", "numpy", "polars", "python"} <= set(metadata["libraries"])
-    assert metadata["created_at"] and metadata["design"] == "window"
+    assert metadata["created_at"] and metadata["design"] == "ensemble" and metadata["horizon_months"] == 24
+    assert set(metadata["parts"]) == {"timing", "outcome", "hazard", "hazard_outcome"}
+    assert metadata["rule_calibration"]["y"] == sorted(metadata["rule_calibration"]["y"])
     again = load(path)
     features = F.build_features(
         F.load_evidence(), F.queries_frame([(Establishment.objects.first().pk, dt.date(2017, 1, 1))])
@@ -312,13 +338,22 @@ def test_score_schools_uses_a_model_trained_before_the_date_and_trains_one_if_no
 ) -> None:
     with override_settings(VAR_DIR=tmp_path):
         ids = list(Establishment.objects.filter(local_authority__code="370").values_list("id", flat=True)[:5])
-        scores = score_schools(ids, as_of=dt.date(2016, 9, 1))
+        scores = score_schools(ids, as_of=dt.date(2016, 9, 1), ranking="model")
         saved = sorted((tmp_path / "models").glob("*.json"))
         assert len(saved) == 1 and json.loads(saved[0].read_text())["trained_until"] == "2016-08-31"
         assert set(scores) == set(ids)
         score = scores[ids[0]]
         assert 0 < score.probability < 1 and score.model_version.startswith("risk-2016-08-31-")
         assert score.top_factors and all(f.label for f in score.top_factors)
+
+        # With no backtest on record the rule is shown: its probability and its two inputs as factors.
+        ruled = score_schools(ids, as_of=dt.date(2016, 9, 1))[ids[0]]
+        assert ruled.ranking == "rule" and ruled.model_version.startswith("rule (previous grade and age)")
+        assert [f.feature for f in ruled.top_factors] == ["latest_grade", "latest_grade_years"]
+        base = json.loads(saved[0].read_text())["rule_calibration"]["base_rate"]
+        assert sum(f.contribution for f in ruled.top_factors) == pytest.approx(
+            math.log(ruled.probability / base), abs=1e-3
+        )
 
         save(train(until=dt.date(2017, 12, 31)))  # a later model must not be used for an earlier date
         assert model_for(as_of=dt.date(2016, 9, 1)).trained_until == dt.date(2016, 8, 31)
@@ -329,8 +364,9 @@ def test_score_schools_uses_a_model_trained_before_the_date_and_trains_one_if_no
 
 
 def test_backtest_command_prints_the_figures_and_baselines_as_json_on_its_last_line(
-    schools: None, tmp_path: Path
+    schools: None, tmp_path: Path, settings: Any
 ) -> None:
+    settings.VAR_DIR = tmp_path
     out = StringIO()
     call_command(
         "risk",
@@ -341,12 +377,25 @@ def test_backtest_command_prints_the_figures_and_baselines_as_json_on_its_last_l
         "2016-09-01",
         "--test-until",
         "2018-08-31",
+        "--cut",
+        "2015-08-31",
+        "--outcomes-until",
+        "2018-08-31",
         "--bootstrap",
         "20",
         "--json",
         stdout=out,
     )
     result = json.loads(out.getvalue().strip().splitlines()[-1])
+    assert result["ranking"] in {"model", "rule"}
+    assert [w["train_until"] for w in result["windows"]] == ["2015-08-31", "2016-08-31"]
+    assert result["windows"][0]["test_until"] == "2017-08-31" and result["windows"][0]["horizon_months"] == 24
+    for window in result["windows"]:
+        assert {"model", "rule", "random", "difference", "calibration", "ceiling"} <= set(window)
+        assert len(window["difference"]["recall_at_10pct"]["ci"]) == 2
+        assert len(window["calibration"]["model"]["groups"]) == 10
+    # kept for the product: the latest national backtest decides which ranking is shown
+    assert (tmp_path / "models" / result["saved_as"]).exists() and result["statement"]
     for key in ("n_test", "base_rate", "auc", "pr_auc", "recall_at_10pct", "recall_at_20pct", "precision_at_10pct"):
         assert (
             key in result
@@ -355,7 +404,9 @@ def test_backtest_command_prints_the_figures_and_baselines_as_json_on_its_last_l
         )
     assert result["n_test"] > 20 and len(result["recall_at_10pct_ci"]) == 2
     assert result["baselines"]["random"]["auc"] == 0.5
-    assert result["n_open"] == 200  # state-funded schools of the two LAs open on the cut date
+    # state-funded schools of the two LAs open on the cut date: 200 in the register, less 8 URNs that began
+    # after it (their first predecessor link is later: their predecessors were the schools then)
+    assert result["n_open"] == 192
 
 
 def test_backtest_runs_on_a_database_loaded_from_ofsted_management_information(schools: None) -> None:

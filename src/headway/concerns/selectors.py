@@ -201,7 +201,7 @@ def agenda_for(meeting: ReviewGroupMeeting, policy: ConcernPolicy) -> dict[str, 
     latest_decisions: dict[int, CategoryDecision] = {}
     for decision in (
         CategoryDecision.objects.filter(proposal__establishment__local_authority=authority)
-        .select_related("proposal__establishment")
+        .select_related("proposal__establishment", "proposal__round")
         .order_by("proposal__establishment_id", "-decided_at", "-id")
     ):
         latest_decisions.setdefault(decision.proposal.establishment_id, decision)
@@ -214,6 +214,10 @@ def agenda_for(meeting: ReviewGroupMeeting, policy: ConcernPolicy) -> dict[str, 
                 "category_label": decision.category_label,
                 "causing_concern": decision.causing_concern,
                 "risk": decision.proposal.risk,
+                "risk_factors": [
+                    f"{'raises' if f.get('contribution', 0) > 0 else 'lowers'} the risk: {f.get('label', '')}"
+                    for f in (decision.proposal.risk_factors or [])[:3]
+                ],
                 "on_register": decision.proposal.establishment_id in on_register,
             }
         )
@@ -273,10 +277,14 @@ def agenda_for(meeting: ReviewGroupMeeting, policy: ConcernPolicy) -> dict[str, 
                 "round": proposal.round.as_of.isoformat(),
             }
         )
+    latest_round = max(
+        (d.proposal.round for d in latest_decisions.values()), key=lambda r: (r.opened_at, r.pk), default=None
+    )
     return {
         "held_on": meeting.held_on.isoformat(),
         "previous_meeting": since.isoformat() if since else None,
         "policy": f"{policy.name} v{policy.version}",
+        "risk_basis": latest_round.risk_basis if latest_round is not None else "",
         "categories": categories,
         "schools": sorted(schools, key=lambda s: str(s["name"])),
         "new_triggers": sorted(new_triggers, key=lambda s: str(s["name"])),

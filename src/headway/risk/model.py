@@ -1,10 +1,28 @@
-"""The predictive risk model: the probability that a school's next graded inspection is below good
-(requires improvement or inadequate; under report cards, any area "needs attention" or worse), from
-public evidence only, with the features that raised or lowered each school's risk most.
+"""The predictive risk model: the probability that a school has a below-good graded inspection (requires
+improvement or inadequate; under report cards, an area that needs attention or worse, or safeguarding not
+met) within the next ``HORIZON_MONTHS``, from public evidence only, with the features that raised or lowered
+each school's risk most.
 
-A gradient-boosted model (LightGBM, fixed seed, at most two threads) is trained on graded inspections
-whose outcomes were public by a cut date, each seen as of its own start date (``features.py`` keeps
-later evidence out). Model files are versioned by the cut date of their training data and saved under
+That outcome is two things at once: *inspected in the window* (mostly policy: see ``timing``) and *below good
+if inspected* (the evidence about quality). The default design (``ensemble``) models them separately, twice,
+and averages the two estimates:
+
+* ``window``: a timing model (a judging inspection within the horizon) and an outcome model (below good,
+  among the schools inspected within it), both trained on snapshots of every open school every six months
+  whose whole window had passed by the cut date: the probability is their product;
+* ``hazard``: the same two questions for six months at a time, trained on every half-year that had ended by
+  the cut, so that the most recent half-years (and the results published in them) count; the probability over
+  the horizon adds up, half-year by half-year, the chance of being inspected first in that half-year and found
+  below good, looking ahead with the school's features aged as if nothing else happened. (Steps of three
+  months ranked no better in the backtests and need twice the snapshots.)
+
+``direct`` (one model of the whole outcome) and ``inspection`` (every graded inspection as of its own start
+date) are kept for comparison. Every part is a gradient-boosted model (LightGBM, fixed seed, at most two
+threads, deterministic). Every model also carries the previous-grade rule's probabilities (each position of
+the rule's order given the historical rate, made monotone), so that the rule can be shown as a probability
+when it ranks better than the model (``ranking``).
+
+Model files are versioned by the cut date of their training data and saved under
 ``$HEADWAY_VAR_DIR/models/`` as ``<version>.joblib`` with a ``<version>.json`` metadata sidecar.
 """
 
@@ -15,6 +33,7 @@ import hashlib
 import json
 import math
 import platform
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata as package_metadata
 from pathlib import Path
@@ -27,10 +46,12 @@ import numpy.typing as npt
 import polars as pl
 from django.conf import settings
 from django.utils import timezone
+from sklearn.isotonic import IsotonicRegression  # type: ignore[import-untyped]
 
 from headway.risk.features import (
     FEATURE_NAMES,
     Evidence,
+    aged,
     build_features,
     describe,
     load_evidence,
@@ -46,16 +67,28 @@ DEFAULT_TRAIN_FROM = dt.date(2012, 9, 1)
 MIN_TRAINING_ROWS = 30
 TOP_FACTORS = 5
 MODEL_KIND = "lightgbm-gbdt"
-#: What the model learns (see ``features.training_queries``): "window" = a below-good graded inspection
-#: within ``HORIZON_MONTHS`` of the day of scoring; "inspection" = the next inspection, whenever it comes.
-DEFAULT_DESIGN = "window"
+DESIGNS = ("ensemble", "window", "hazard", "direct", "inspection")
+DEFAULT_DESIGN = "ensemble"
 HORIZON_MONTHS = 24
-OUTCOMES = {
-    "window": f"first graded inspection within {HORIZON_MONTHS} months is below good "
-    "(RI or inadequate; report card: any area needs attention or worse); no inspection counts as not below good",
-    "inspection": "next graded inspection is below good "
-    "(RI or inadequate; report card: any area needs attention or worse)",
+WINDOW_STEP_MONTHS = 6
+HAZARD_STEP_MONTHS = 6
+#: The parts each design trains (see the module's docstring).
+PARTS = {
+    "ensemble": ("timing", "outcome", "hazard", "hazard_outcome"),
+    "window": ("timing", "outcome"),
+    "hazard": ("hazard", "hazard_outcome"),
+    "direct": ("direct",),
+    "inspection": ("direct",),
 }
+OUTCOME = (
+    "a graded or report-card inspection within {months} months that is below good (RI or inadequate; report "
+    "card: an area needs attention or worse, or safeguarding not met); no inspection counts as not below good"
+)
+OUTCOMES = {
+    "inspection": "next graded inspection is below good "
+    "(RI or inadequate; report card: an area needs attention or worse, or safeguarding not met)",
+}
+RULE_NAME = "previous grade and age"
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -66,12 +99,15 @@ class RiskModelUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class Factor:
-    """One feature's part in a school's risk: ``contribution`` is in log-odds (positive raises the risk)."""
+    """One feature's part in a school's risk: ``contribution`` is in log-probability (positive raises the
+    risk); ``part`` says whether it bears on being inspected soon (``timing``), on being found below good
+    (``outcome``), or on both."""
 
     feature: str
     label: str
     value: float | None
     contribution: float
+    part: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,11 +115,22 @@ class RiskScore:
     probability: float
     model_version: str
     top_factors: list[Factor] = field(default_factory=list)
+    ranking: str = "model"
+
+
+def _sigmoid(values: FloatArray) -> FloatArray:
+    result: FloatArray = 1.0 / (1.0 + np.exp(-values))
+    return result
+
+
+def _log_sigmoid(values: FloatArray) -> FloatArray:
+    result: FloatArray = -np.logaddexp(0.0, -values)
+    return result
 
 
 @dataclass
 class RiskModel:
-    booster: lgb.Booster
+    boosters: dict[str, lgb.Booster]
     features: tuple[str, ...]
     metadata: dict[str, Any]
 
@@ -95,6 +142,14 @@ class RiskModel:
     def trained_until(self) -> dt.date:
         return dt.date.fromisoformat(str(self.metadata["trained_until"]))
 
+    @property
+    def design(self) -> str:
+        return str(self.metadata.get("design") or "direct")
+
+    @property
+    def horizon_months(self) -> int:
+        return int(self.metadata.get("horizon_months") or HORIZON_MONTHS)
+
     def matrix(self, frame: pl.DataFrame) -> FloatArray:
         missing = [name for name in self.features if name not in frame.columns]
         if missing:
@@ -104,30 +159,110 @@ class RiskModel:
             )
         return frame.select([pl.col(name).cast(pl.Float64) for name in self.features]).to_numpy().astype(np.float64)
 
-    def raw_scores(self, frame: pl.DataFrame) -> FloatArray:
-        """Log-odds of a below-good outcome."""
+    def raw(self, part: str, frame: pl.DataFrame) -> FloatArray:
+        """One part's log-odds for each row."""
         if frame.is_empty():
             return np.zeros(0, dtype=np.float64)
-        return np.asarray(self.booster.predict(self.matrix(frame), raw_score=True), dtype=np.float64)
+        return np.asarray(self.boosters[part].predict(self.matrix(frame), raw_score=True), dtype=np.float64)
+
+    def window_probability(self, frame: pl.DataFrame) -> FloatArray:
+        """The window design: P(inspected within the horizon) x P(below good if inspected)."""
+        return _sigmoid(self.raw("timing", frame)) * _sigmoid(self.raw("outcome", frame))
+
+    def hazard_probability(self, frame: pl.DataFrame, *, months: int | None = None) -> tuple[FloatArray, FloatArray]:
+        """The hazard design over ``months`` (default: the horizon): P(first inspected in the half-year and found
+        below good), added up over the half-years, with the features aged step by step; and P(inspected)."""
+        months = months if months is not None else self.horizon_months
+        surviving = np.ones(frame.height, dtype=np.float64)
+        below_good = np.zeros(frame.height, dtype=np.float64)
+        for start in range(0, months, HAZARD_STEP_MONTHS):
+            ahead = aged(frame, start)
+            hazard = _sigmoid(self.raw("hazard", ahead))
+            if start + HAZARD_STEP_MONTHS > months:  # a part-step at the end
+                hazard = 1.0 - (1.0 - hazard) ** ((months - start) / HAZARD_STEP_MONTHS)
+            below_good += surviving * hazard * _sigmoid(self.raw("hazard_outcome", ahead))
+            surviving *= 1.0 - hazard
+        return below_good, 1.0 - surviving
 
     def predict(self, frame: pl.DataFrame) -> FloatArray:
-        """Probability of a below-good outcome, one per row of a features frame."""
-        return 1.0 / (1.0 + np.exp(-self.raw_scores(frame)))
+        """Probability of a below-good outcome within the horizon, one per row of a features frame."""
+        if frame.is_empty():
+            return np.zeros(0, dtype=np.float64)
+        design = self.design
+        if design == "ensemble":
+            return (self.window_probability(frame) + self.hazard_probability(frame)[0]) / 2.0
+        if design == "window":
+            return self.window_probability(frame)
+        if design == "hazard":
+            return self.hazard_probability(frame)[0]
+        return _sigmoid(self.raw("direct", frame))
+
+    def inspection_probability(self, frame: pl.DataFrame) -> FloatArray | None:
+        """P(a judging inspection within the horizon), for designs that model it."""
+        if frame.is_empty():
+            return np.zeros(0, dtype=np.float64)
+        if self.design == "ensemble":
+            return (_sigmoid(self.raw("timing", frame)) + self.hazard_probability(frame)[1]) / 2.0
+        if self.design == "window":
+            return _sigmoid(self.raw("timing", frame))
+        if self.design == "hazard":
+            return self.hazard_probability(frame)[1]
+        return None
+
+    def explained_parts(self) -> tuple[str, ...]:
+        """The parts whose factors are shown: the window design's timing and outcome models where there are
+        some (for ``ensemble``, one of the two estimates it averages), the first half-year's for ``hazard``."""
+        if "timing" in self.boosters:
+            return ("timing", "outcome")
+        if "hazard" in self.boosters:
+            return ("hazard", "hazard_outcome")
+        return ("direct",)
+
+    def _part_contributions(self, part: str, matrix: FloatArray) -> FloatArray:
+        """TreeSHAP contributions of one part, rescaled from log-odds to log-probability: each row (with the
+        base log-probability in the last column) adds up to log(sigmoid(raw score))."""
+        shap = np.asarray(self.boosters[part].predict(matrix, pred_contrib=True), dtype=np.float64)
+        raw = shap.sum(axis=1)
+        base = shap[:, -1]
+        log_p = _log_sigmoid(raw)
+        log_base = _log_sigmoid(base)
+        change = raw - base
+        slope = np.where(
+            np.abs(change) > 1e-9, (log_p - log_base) / np.where(change == 0, 1.0, change), 1.0 - _sigmoid(raw)
+        )
+        scaled: FloatArray = shap[:, :-1] * slope[:, None]
+        return np.column_stack([scaled, log_base])
 
     def contributions(self, frame: pl.DataFrame) -> FloatArray:
-        """Per-feature contributions (TreeSHAP, log-odds) with the base value in the last column: each row
-        sums to the row's raw score."""
+        """Per-feature contributions in log-probability with the base value in the last column: each row adds
+        up to the log of the explained probability (``explained_probability``)."""
         if frame.is_empty():
             return np.zeros((0, len(self.features) + 1), dtype=np.float64)
-        return np.asarray(self.booster.predict(self.matrix(frame), pred_contrib=True), dtype=np.float64)
+        matrix = self.matrix(frame)
+        total = np.zeros((frame.height, len(self.features) + 1), dtype=np.float64)
+        for part in self.explained_parts():
+            total += self._part_contributions(part, matrix)
+        return total
+
+    def explained_probability(self, frame: pl.DataFrame) -> FloatArray:
+        """The probability the factors explain: the product of the explained parts' probabilities."""
+        result = np.ones(frame.height, dtype=np.float64)
+        for part in self.explained_parts():
+            result *= _sigmoid(self.raw(part, frame))
+        return result
 
     def explain(self, frame: pl.DataFrame, *, top: int = TOP_FACTORS) -> list[list[Factor]]:
         """For each row, the ``top`` features that raised or lowered its risk most, largest first."""
-        contributions = self.contributions(frame)
-        values = self.matrix(frame) if not frame.is_empty() else np.zeros((0, len(self.features)))
+        if frame.is_empty():
+            return []
+        matrix = self.matrix(frame)
+        parts = self.explained_parts()
+        by_part = {part: self._part_contributions(part, matrix)[:, :-1] for part in parts}
+        total = sum(by_part.values())
+        assert isinstance(total, np.ndarray)
         explained = []
-        for row_contributions, row_values in zip(contributions, values, strict=True):
-            order = np.argsort(-np.abs(row_contributions[:-1]), kind="stable")[:top]
+        for row, (row_contributions, row_values) in enumerate(zip(total, matrix, strict=True)):
+            order = np.argsort(-np.abs(row_contributions), kind="stable")[:top]
             factors = []
             for index in order:
                 if row_contributions[index] == 0:
@@ -135,9 +270,86 @@ class RiskModel:
                 value = float(row_values[index])
                 known = None if math.isnan(value) else value
                 name = self.features[index]
-                factors.append(Factor(name, describe(name, known), known, round(float(row_contributions[index]), 4)))
+                part = ""
+                if len(parts) == 2:
+                    timing, outcome = (float(by_part[p][row, index]) for p in parts)
+                    part = (
+                        "timing"
+                        if abs(timing) >= 2 * abs(outcome)
+                        else "outcome"
+                        if abs(outcome) >= 2 * abs(timing)
+                        else "both"
+                    )
+                factors.append(
+                    Factor(name, describe(name, known), known, round(float(row_contributions[index]), 4), part)
+                )
             explained.append(factors)
         return explained
+
+    # --- the previous-grade rule, as a probability -------------------------------------------------------
+
+    def rule_probability(self, frame: pl.DataFrame) -> FloatArray:
+        """The rule's probability for each row: the historical rate at its position in the rule's order."""
+        calibration = self.metadata.get("rule_calibration") or {}
+        xs = np.asarray(calibration.get("x", [0.0]), dtype=np.float64)
+        ys = np.asarray(calibration.get("y", [0.0]), dtype=np.float64)
+        return np.interp(rule_scores(frame), xs, ys)
+
+    def rule_factors(self, frame: pl.DataFrame) -> list[list[Factor]]:
+        """The rule's two inputs as factors: log(rate of the school's grade / overall rate), then log(its
+        probability / the rate of its grade). They add up to log(probability / overall rate)."""
+        calibration = self.metadata.get("rule_calibration") or {}
+        overall = max(float(calibration.get("base_rate", 0.0)), 1e-6)
+        by_grade = {str(k): float(v) for k, v in (calibration.get("by_grade") or {}).items()}
+        probabilities = self.rule_probability(frame)
+        factors = []
+        for row, probability in zip(
+            frame.select("latest_grade", "latest_grade_years").iter_rows(), probabilities, strict=True
+        ):
+            grade, years = row
+            key = str(int(grade)) if grade is not None and not math.isnan(grade) else "none"
+            grade_rate = max(by_grade.get(key, overall), 1e-6)
+            factors.append(
+                [
+                    Factor(
+                        "latest_grade", describe("latest_grade", grade), grade, round(math.log(grade_rate / overall), 4)
+                    ),
+                    Factor(
+                        "latest_grade_years",
+                        describe("latest_grade_years", years),
+                        years,
+                        round(math.log(max(float(probability), 1e-6) / grade_rate), 4),
+                    ),
+                ]
+            )
+        return factors
+
+
+def rule_scores(features: pl.DataFrame) -> FloatArray:
+    """The ``previous_grade_and_age`` rule: latest grade worst first (inadequate, RI, good, outstanding, then
+    never graded), then the longest since that inspection first."""
+    grade = features["latest_grade"].fill_null(0).fill_nan(0).to_numpy().astype(np.float64)
+    years = features["latest_grade_years"].fill_null(0).fill_nan(0).to_numpy().astype(np.float64)
+    scores: FloatArray = grade * 1000.0 + np.minimum(years, 999.0)
+    return scores
+
+
+def rule_calibration(features: pl.DataFrame, labels: FloatArray) -> dict[str, Any]:
+    """The rule as a probability: the rate of below-good outcomes at each position of the rule's order
+    (isotonic: never lower for a school the rule ranks riskier), and the rate for each latest grade."""
+    scores = rule_scores(features)
+    isotonic = IsotonicRegression(increasing=True, out_of_bounds="clip", y_min=0.0, y_max=1.0)
+    isotonic.fit(scores, labels)
+    grades = features["latest_grade"].fill_nan(None).to_list()
+    by_grade: dict[str, list[float]] = {}
+    for grade, label in zip(grades, labels.tolist(), strict=True):
+        by_grade.setdefault(str(int(grade)) if grade is not None else "none", []).append(label)
+    return {
+        "x": [round(float(x), 4) for x in isotonic.X_thresholds_],
+        "y": [round(float(y), 6) for y in isotonic.y_thresholds_],
+        "base_rate": round(float(labels.mean()), 6) if len(labels) else 0.0,
+        "by_grade": {key: round(float(np.mean(values)), 6) for key, values in sorted(by_grade.items())},
+    }
 
 
 def library_versions() -> dict[str, str]:
@@ -164,7 +376,9 @@ def training_params(rows: int) -> dict[str, Any]:
         "seed": SEED,
         "deterministic": True,
         "force_row_wise": True,
-        "num_threads": 2,
+        # two threads only where there is work for them: on a busy machine, OpenMP's two threads make a
+        # small training set 20 times slower than one
+        "num_threads": 2 if rows >= 50_000 else 1,
         "verbose": -1,
     }
 
@@ -173,16 +387,64 @@ def boosting_rounds(rows: int) -> int:
     return 300 if rows >= 2000 else 100
 
 
-def training_frame(
+@dataclass(frozen=True)
+class TrainingSet:
+    """The examples of one part: queries (with ``inspected`` and ``label``) and their features, row for row."""
+
+    queries: pl.DataFrame
+    features: pl.DataFrame
+
+
+def training_sets(
     evidence: Evidence,
     *,
     until: dt.date,
     since: dt.date | None = DEFAULT_TRAIN_FROM,
     design: str = DEFAULT_DESIGN,
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The training set for a cut date: (queries with labels, their features), row for row."""
-    queries = training_queries(evidence, until=until, since=since, design=design, horizon_months=HORIZON_MONTHS)
-    return queries, build_features(evidence, queries)
+    horizon_months: int = HORIZON_MONTHS,
+) -> dict[str, TrainingSet]:
+    """The training sets a design needs for a cut date: ``window`` (snapshots with whole windows),
+    ``hazard`` (half-years) and ``inspection`` (each inspection as of its start)."""
+    if design not in DESIGNS:
+        raise ValueError(f"unknown design {design!r}: {', '.join(DESIGNS)}")
+    wanted = {
+        "ensemble": ("window", "hazard"),
+        "window": ("window",),
+        "direct": ("window",),
+        "hazard": ("hazard",),
+        "inspection": ("inspection",),
+    }[design]
+    sets: dict[str, TrainingSet] = {}
+    for name in wanted:
+        if name == "window":
+            queries = training_queries(
+                evidence, until=until, since=since, horizon_months=horizon_months, step_months=WINDOW_STEP_MONTHS
+            )
+        elif name == "hazard":
+            queries = training_queries(
+                evidence, until=until, since=since, horizon_months=HAZARD_STEP_MONTHS, step_months=HAZARD_STEP_MONTHS
+            )
+        else:
+            queries = training_queries(evidence, until=until, since=since, design="inspection")
+        sets[name] = TrainingSet(queries, build_features(evidence, queries))
+    return sets
+
+
+def _part_rows(part: str, sets: dict[str, TrainingSet]) -> tuple[pl.DataFrame, FloatArray]:
+    """The rows one part learns from: (features, labels)."""
+    if part in {"timing", "outcome"} or (part == "direct" and "window" in sets):
+        chosen = sets["window"]
+    elif part in {"hazard", "hazard_outcome"}:
+        chosen = sets["hazard"]
+    else:
+        chosen = sets["inspection"]
+    queries, features = chosen.queries, chosen.features
+    if part in {"timing", "hazard"}:
+        return features, queries["inspected"].to_numpy().astype(np.float64)
+    if part in {"outcome", "hazard_outcome"}:
+        inspected = queries["inspected"] == 1
+        return features.filter(inspected), queries.filter(inspected)["label"].to_numpy().astype(np.float64)
+    return features, queries["label"].to_numpy().astype(np.float64)
 
 
 def train(
@@ -191,31 +453,51 @@ def train(
     evidence: Evidence | None = None,
     since: dt.date | None = DEFAULT_TRAIN_FROM,
     design: str = DEFAULT_DESIGN,
+    horizon_months: int = HORIZON_MONTHS,
+    features: Sequence[str] | None = None,
 ) -> RiskModel:
     """Train on outcomes public on or before ``until`` (from ``since``), each example seen only through the
-    evidence available before its own date (``features.training_queries`` says which examples)."""
+    evidence available before its own date (``features.training_queries`` says which examples). ``features``
+    (default: all) limits what the model reads, to measure what each family adds."""
     evidence = evidence if evidence is not None else load_evidence()
-    queries, features = training_frame(evidence, until=until, since=since, design=design)
-    labels = queries["label"].to_numpy().astype(np.float64)
-    rows = len(labels)
-    positives = int(labels.sum())
-    if rows < MIN_TRAINING_ROWS or positives == 0 or positives == rows:
-        raise RiskModelUnavailable(
-            f"only {rows} example(s) ({positives} below good) had public outcomes by {until:%d %B %Y}; "
-            "import Ofsted's inspections (`headway import ofsted FILE`) and the register first, then run "
-            "`headway risk train --until DATE`"
-        )
-    matrix = features.select(FEATURE_NAMES).to_numpy().astype(np.float64)
-    params = training_params(rows)
-    rounds = boosting_rounds(rows)
-    booster = lgb.train(
-        params, lgb.Dataset(matrix, label=labels, feature_name=list(FEATURE_NAMES), free_raw_data=True), rounds
-    )
+    names = tuple(name for name in FEATURE_NAMES if features is None or name in set(features))
+    sets = training_sets(evidence, until=until, since=since, design=design, horizon_months=horizon_months)
+    boosters: dict[str, lgb.Booster] = {}
+    parts_meta: dict[str, dict[str, int]] = {}
     digest = hashlib.sha256()
-    digest.update(json.dumps([design, list(FEATURE_NAMES), params, rounds, library_versions()["lightgbm"]]).encode())
-    digest.update(queries.select("inspection_id", "as_of", "label").write_csv().encode())
-    digest.update(np.ascontiguousarray(np.nan_to_num(matrix, nan=-999.0)).tobytes())
-    dates = queries["as_of"]
+    params_used: dict[str, Any] = {}
+    rounds_used = 0
+    for part in PARTS[design]:
+        frame, labels = _part_rows(part, sets)
+        rows = len(labels)
+        positives = int(labels.sum())
+        if rows < MIN_TRAINING_ROWS or positives == 0 or positives == rows:
+            raise RiskModelUnavailable(
+                f"only {rows} example(s) ({positives} positive) for the {part} model had public outcomes by "
+                f"{until:%d %B %Y}; import Ofsted's inspections (`headway import ofsted FILE`) and the register "
+                "first, then run `headway risk train --until DATE`"
+            )
+        matrix = frame.select(names).to_numpy().astype(np.float64)
+        params = training_params(rows)
+        rounds = boosting_rounds(rows)
+        boosters[part] = lgb.train(
+            params, lgb.Dataset(matrix, label=labels, feature_name=list(names), free_raw_data=True), rounds
+        )
+        parts_meta[part] = {"rows": rows, "positives": positives, "rounds": rounds}
+        params_used, rounds_used = params, max(rounds_used, rounds)
+        digest.update(part.encode())
+        digest.update(np.ascontiguousarray(np.nan_to_num(matrix, nan=-999.0)).tobytes())
+        digest.update(labels.tobytes())
+    main = sets.get("window") or sets.get("inspection") or sets["hazard"]
+    main_queries, main_features = main.queries, main.features
+    labels = main_queries["label"].to_numpy().astype(np.float64)
+    digest.update(
+        json.dumps([design, horizon_months, list(names), params_used, library_versions()["lightgbm"]]).encode()
+    )
+    digest.update(main_queries.select("inspection_id", "as_of", "label").write_csv().encode())
+    dates = main_queries["as_of"]
+    rows = main_queries.height
+    positives = int(labels.sum())
     metadata: dict[str, Any] = {
         "version": f"risk-{until.isoformat()}-{digest.hexdigest()[:8]}",
         "kind": MODEL_KIND,
@@ -223,21 +505,23 @@ def train(
         "train_from": since.isoformat() if since else None,
         "training_rows": rows,
         "below_good": positives,
-        "base_rate": round(positives / rows, 4),
+        "base_rate": round(positives / rows, 4) if rows else None,
         "first_example": str(dates.min()),
         "last_example": str(dates.max()),
         "design": design,
-        "horizon_months": HORIZON_MONTHS if design == "window" else None,
-        "outcome": OUTCOMES[design],
+        "horizon_months": horizon_months if design != "inspection" else None,
+        "outcome": OUTCOMES.get(design, OUTCOME.format(months=horizon_months)),
+        "parts": parts_meta,
         "evidence_rule": "only evidence available strictly before each example's date (headway.risk.features)",
-        "features": list(FEATURE_NAMES),
-        "params": params,
-        "boosting_rounds": rounds,
+        "features": list(names),
+        "params": params_used,
+        "boosting_rounds": rounds_used,
         "libraries": library_versions(),
         "created_at": timezone.now().isoformat(timespec="seconds"),
         "training_data_sha256": digest.hexdigest(),
+        "rule_calibration": rule_calibration(main_features, labels),
     }
-    return RiskModel(booster=booster, features=FEATURE_NAMES, metadata=metadata)
+    return RiskModel(boosters=boosters, features=names, metadata=metadata)
 
 
 def models_dir() -> Path:
@@ -250,7 +534,11 @@ def save(model: RiskModel, directory: Path | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{model.version}.joblib"
     joblib.dump(
-        {"model": model.booster.model_to_string(), "features": list(model.features), "metadata": model.metadata},
+        {
+            "models": {part: booster.model_to_string() for part, booster in model.boosters.items()},
+            "features": list(model.features),
+            "metadata": model.metadata,
+        },
         path,
     )
     path.with_suffix(".json").write_text(json.dumps(model.metadata, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -259,8 +547,9 @@ def save(model: RiskModel, directory: Path | None = None) -> Path:
 
 def load(path: Path) -> RiskModel:
     stored = joblib.load(path)
-    booster = lgb.Booster(model_str=stored["model"])
-    return RiskModel(booster=booster, features=tuple(stored["features"]), metadata=dict(stored["metadata"]))
+    texts = stored["models"] if "models" in stored else {"direct": stored["model"]}
+    boosters = {part: lgb.Booster(model_str=text) for part, text in texts.items()}
+    return RiskModel(boosters=boosters, features=tuple(stored["features"]), metadata=dict(stored["metadata"]))
 
 
 def saved_models(directory: Path | None = None) -> list[dict[str, Any]]:
@@ -278,11 +567,15 @@ def saved_models(directory: Path | None = None) -> list[dict[str, Any]]:
 
 
 def model_for(*, as_of: dt.date, directory: Path | None = None, evidence: Evidence | None = None) -> RiskModel:
-    """The saved model with the latest training cut before ``as_of``; if there is none, one is trained on
-    every inspection whose outcome was public before ``as_of``, saved, and returned."""
+    """The saved model with the latest training cut before ``as_of`` (of the features this version of Headway
+    builds); if there is none, one is trained on every outcome public before ``as_of``, saved, and returned."""
     for found in saved_models(directory):
         path = Path(found["path"])
-        if dt.date.fromisoformat(found["trained_until"]) < as_of and path.exists():
+        if (
+            dt.date.fromisoformat(found["trained_until"]) < as_of
+            and path.exists()
+            and found.get("features") == list(FEATURE_NAMES)
+        ):
             return load(path)
     model = train(until=as_of - dt.timedelta(days=1), evidence=evidence)
     save(model, directory)
@@ -295,11 +588,17 @@ def score_schools(
     as_of: dt.date,
     model: RiskModel | None = None,
     top: int = TOP_FACTORS,
+    ranking: str | None = None,
 ) -> dict[int, RiskScore]:
-    """Each school's probability that its next graded inspection is below good, from evidence available
-    before ``as_of``, with the factors that raised or lowered it most. ``None`` scores every school in the
-    register. Without ``model``, the newest saved model trained before ``as_of`` is used, or one is
-    trained and saved (``RiskModelUnavailable`` if the inspections to train on are too few)."""
+    """Each school's probability of a below-good graded inspection within the horizon, from evidence
+    available before ``as_of``, with the factors that raised or lowered it most. ``ranking`` is ``model`` or
+    ``rule``; by default, whichever ranked better in the latest national backtest (``ranking.shipped``). The
+    rule's probability is the historical rate at the school's position in the rule's order.
+    ``None`` scores every school in the register. Without ``model``, the newest saved model trained before
+    ``as_of`` is used, or one is trained and saved (``RiskModelUnavailable`` if there are too few inspections)."""
+    from headway.risk.ranking import shipped
+
+    chosen = ranking or shipped().ranking
     if model is None:
         model = model_for(as_of=as_of)
     if establishment_ids is None:
@@ -314,11 +613,20 @@ def score_schools(
     if not ids:
         return {}
     queries = queries_frame((pk, as_of) for pk in ids)
-    features = build_features(evidence, queries)
-    probabilities = model.predict(features)
-    factors = model.explain(features, top=top)
+    if chosen == "rule":
+        features = build_features(evidence, queries, families=["history"])
+        probabilities = model.rule_probability(features)
+        factors = model.rule_factors(features)
+        version = f"rule ({RULE_NAME}), rates from {model.version}"
+    else:
+        features = build_features(evidence, queries)
+        probabilities = model.predict(features)
+        factors = model.explain(features, top=top)
+        version = model.version
     return {
-        pk: RiskScore(probability=round(float(probability), 4), model_version=model.version, top_factors=explained)
+        pk: RiskScore(
+            probability=round(float(probability), 4), model_version=version, top_factors=explained, ranking=chosen
+        )
         for pk, probability, explained in zip(
             queries["establishment_id"].to_list(), probabilities, factors, strict=True
         )

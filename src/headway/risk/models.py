@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 
@@ -44,6 +46,12 @@ class CategorisationRound(models.Model):
     opened_at = models.DateTimeField(auto_now_add=True)
     opened_by_name = models.CharField(max_length=150)
     risk_model_version = models.CharField(max_length=120, blank=True)
+    risk_ranking = models.CharField(
+        max_length=10,
+        blank=True,
+        help_text="The ranking shown: 'model' or 'rule' (whichever did better in the latest backtest).",
+    )
+    risk_basis = models.TextField(blank=True, help_text="Which ranking is shown, why, and how well it did, in words.")
     notes = models.JSONField(default=list, blank=True)
 
     class Meta:
@@ -118,3 +126,25 @@ class CategorisationSetting(models.Model):
 
     def __str__(self) -> str:
         return f"Categorisation settings for {self.local_authority}"
+
+
+class SchoolFinance(models.Model):
+    """A maintained school's income and expenditure for one financial year, as DfE published them (consistent
+    financial reporting, CFR). ``year`` is the calendar year in which the financial year ends (2016 = April
+    2015 to March 2016). Academies report for academic years elsewhere and are not in these files."""
+
+    urn = models.PositiveIntegerField(db_index=True)
+    year = models.PositiveSmallIntegerField()
+    income = models.DecimalField(max_digits=14, decimal_places=2)
+    expenditure = models.DecimalField(max_digits=14, decimal_places=2)
+    source_import = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["urn", "year"], name="school_finance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.urn} finances {self.year}: income {self.income}, expenditure {self.expenditure}"
+
+    @property
+    def in_year_balance(self) -> Decimal:
+        return self.income - self.expenditure

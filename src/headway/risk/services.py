@@ -103,6 +103,12 @@ def round_run(
     # The policy's scope: e.g. Barnet categorises maintained schools and academies, never independent schools or
     # colleges; those are left out of the round.
     schools = [school for school in schools if policy.in_scope(evidence[school.pk])]
+    ranking = next((str(getattr(score, "ranking", "model")) for score in scores.values()), "")
+    basis = ""
+    if ranking:  # which ranking the risk is (the model's or the previous-grade rule's), why, and how well it did
+        from headway.risk.ranking import shipped
+
+        basis = shipped().statement
     with transaction.atomic():
         categorisation_round = CategorisationRound.objects.create(
             local_authority=local_authority,
@@ -112,6 +118,8 @@ def round_run(
             as_of=as_of,
             opened_by_name=by.get_username() if by else (actor_name or "command line"),
             risk_model_version=version,
+            risk_ranking=ranking,
+            risk_basis=basis,
             notes=notes,
         )
         proposals = []
@@ -130,7 +138,8 @@ def round_run(
                     evidence=evidence[school.pk],
                     risk=score.probability if score else None,
                     risk_factors=[
-                        {"label": f.label, "contribution": f.contribution} for f in getattr(score, "top_factors", [])
+                        {"label": f.label, "contribution": f.contribution, "part": getattr(f, "part", "")}
+                        for f in getattr(score, "top_factors", [])
                     ],
                 )
             )

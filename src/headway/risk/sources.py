@@ -1,0 +1,363 @@
+"""What the risk model reads from the database, as Polars frames: the register, every inspection (with its
+four-point outcome, whether it judged the school and whether it found it below good), results, finances,
+predecessor links and trust memberships. Each piece of evidence carries the day it became public
+(``public_dates``); the features (``features``) read nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from django.db.models import FloatField
+from django.db.models.functions import Cast
+
+from headway.inspections.models import Framework, Inspection, InspectionKind, Judgement, ReportCardGrade
+from headway.inspections.standing import rules_named
+from headway.performance.models import SchoolResult
+from headway.policy_files import holds
+from headway.risk.finance import finance_frame
+from headway.risk.public_dates import inspection_available_expr, results_available_expr
+from headway.schools.models import Establishment, EstablishmentLink, GroupMembership
+
+#: The performance measures the model reads (catalogue codes).
+RESULT_MEASURES: tuple[str, ...] = (
+    "ks2.rwm_exp",
+    "ks2.rwm_high",
+    "ks2.read_prog",
+    "ks2.writ_prog",
+    "ks2.mat_prog",
+    "ks4.p8",
+    "ks4.att8",
+    "ks4.basics_95",
+    "ks4.ebacc_entry",
+    "census.nor",
+    "census.fsm_ever",
+    "census.sen_support",
+    "census.sen_ehcp",
+    "census.eal",
+    "absence.overall",
+    "absence.persistent",
+)
+
+#: A report card's lowest evaluation-area grade read on the four-point scale (for the history features:
+#: "needs attention" or worse reads like requires improvement or inadequate). Whether a report card was
+#: *below good* is the accountability rules' ``good_or_better``, which also asks that safeguarding was met.
+REPORT_CARD_AS_FOUR_POINT = {
+    ReportCardGrade.URGENT_IMPROVEMENT: 4,
+    ReportCardGrade.NEEDS_ATTENTION: 3,
+    ReportCardGrade.EXPECTED_STANDARD: 2,
+    ReportCardGrade.STRONG_STANDARD: 1,
+    ReportCardGrade.EXCEPTIONAL: 1,
+}
+CATEGORY_CODES = {"": 0, "SWK": 1, "SM": 2, "RSI": 1}
+
+
+SCHOOL_SCHEMA = {
+    "id": pl.Int64,
+    "urn": pl.Int64,
+    "la_code": pl.Utf8,
+    "phase": pl.Utf8,
+    "type_name": pl.Utf8,
+    "type_group": pl.Utf8,
+    "governance": pl.Utf8,
+    "open_date": pl.Date,
+    "close_date": pl.Date,
+}
+INSPECTION_SCHEMA = {
+    "inspection_id": pl.Int64,
+    "urn": pl.Int64,
+    "start_date": pl.Date,
+    "publication_date": pl.Date,
+    "grade": pl.Int64,
+    "category": pl.Int64,
+    "kind": pl.Utf8,
+    "judging": pl.Boolean,
+    "below_good": pl.Boolean,
+}
+RESULT_SCHEMA = {
+    "urn": pl.Int64,
+    "measure": pl.Utf8,
+    "year": pl.Int64,
+    "value": pl.Float64,
+    "lower": pl.Float64,
+    "upper": pl.Float64,
+    "pupils": pl.Int64,
+}
+FINANCE_SCHEMA = {
+    "urn": pl.Int64,
+    "year": pl.Int64,
+    "income": pl.Float64,
+    "expenditure": pl.Float64,
+    "available": pl.Date,
+}
+LINK_SCHEMA = {"successor": pl.Int64, "predecessor": pl.Int64, "linked_on": pl.Date, "plain": pl.Boolean}
+STARTED_SCHEMA = {"urn": pl.Int64, "started_on": pl.Date}
+MEMBERSHIP_SCHEMA = {"urn": pl.Int64, "group_id": pl.Int64, "joined_on": pl.Date, "left_on": pl.Date}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What Headway holds, as frames. ``inspections``, ``results`` and ``finance`` carry an ``available``
+    date. ``started``: the day each URN began where the register does not say (its first predecessor link).
+    ``standing_cache`` keeps standings already worked out for this evidence (see ``timing``)."""
+
+    schools: pl.DataFrame
+    inspections: pl.DataFrame
+    results: pl.DataFrame
+    lineage: pl.DataFrame
+    finance: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=FINANCE_SCHEMA))
+    started: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=STARTED_SCHEMA))
+    memberships: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=MEMBERSHIP_SCHEMA))
+    standing_cache: dict[tuple[int, dt.date], Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def without_after(self, day: dt.date) -> Evidence:
+        """The same evidence less everything that became available on or after ``day``."""
+        return Evidence(
+            schools=self.schools,
+            inspections=self.inspections.filter(pl.col("available") < day),
+            results=self.results.filter(pl.col("available") < day),
+            lineage=self.lineage,
+            finance=self.finance.filter(pl.col("available") < day),
+            started=self.started,
+            memberships=self.memberships,
+        )
+
+
+def _chunks(values: Collection[int], size: int = 2000) -> Iterable[list[int]]:
+    ordered = sorted(values)
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]
+
+
+def links_frame() -> pl.DataFrame:
+    """Predecessor links as (successor, predecessor, linked_on, plain): GIAS's "Predecessor" rows and the
+    inverse of its "Successor" rows (a link "A Successor B" says A is B's predecessor). ``plain``: a plain
+    predecessor link (a conversion or re-opening), not a merger, amalgamation or split."""
+    rows: list[tuple[int, int, dt.date | None, bool]] = []
+    for urn, linked_urn, link_type, linked_on in EstablishmentLink.objects.values_list(
+        "urn", "linked_urn", "link_type", "established_on"
+    ):
+        kind = link_type.strip().lower()
+        if kind.startswith("predecessor"):
+            rows.append((urn, linked_urn, linked_on, kind == "predecessor"))
+        elif kind.startswith("successor"):
+            rows.append((linked_urn, urn, linked_on, kind == "successor"))
+    frame = pl.DataFrame(rows, schema=LINK_SCHEMA, orient="row")
+    frame = frame.filter(pl.col("successor") != pl.col("predecessor"))
+    return (
+        frame.group_by("successor", "predecessor")
+        .agg(pl.col("linked_on").min(), pl.col("plain").all())
+        .sort("successor", "predecessor")
+    )
+
+
+def started_frame(links: pl.DataFrame) -> pl.DataFrame:
+    """The day each URN with a plain predecessor link began: its first such link's date."""
+    return (
+        links.filter(pl.col("plain") & pl.col("linked_on").is_not_null())
+        .group_by("successor")
+        .agg(pl.col("linked_on").min().alias("started_on"))
+        .rename({"successor": "urn"})
+        .sort("urn")
+    )
+
+
+def lineage_frame(links: pl.DataFrame, *, generations: int = 3) -> pl.DataFrame:
+    """Every school's predecessors, their predecessors and so on: (urn, source_urn, generation, linked_on),
+    generation 1 = a direct predecessor. ``linked_on`` is the date of the direct link."""
+    direct = links.select(
+        pl.col("successor").alias("urn"),
+        pl.col("predecessor").alias("source_urn"),
+        pl.lit(1, dtype=pl.Int64).alias("generation"),
+        "linked_on",
+    )
+    found = [direct]
+    frontier = direct
+    for generation in range(2, generations + 1):
+        frontier = frontier.join(
+            links.select(pl.col("successor").alias("source_urn"), pl.col("predecessor").alias("next_urn")),
+            on="source_urn",
+        ).select(
+            "urn",
+            pl.col("next_urn").alias("source_urn"),
+            pl.lit(generation, dtype=pl.Int64).alias("generation"),
+            "linked_on",
+        )
+        if frontier.is_empty():
+            break
+        found.append(frontier)
+    lineage = pl.concat(found).filter(pl.col("urn") != pl.col("source_urn"))
+    return lineage.sort("generation").unique(subset=["urn", "source_urn"], keep="first").sort("urn", "source_urn")
+
+
+def load_evidence(*, urns: Collection[int] | None = None) -> Evidence:
+    """Read the register, inspections, results, finances and trust memberships into frames: all of them, or
+    only those of ``urns``, their predecessors, their trusts' other schools and the other schools of their LAs
+    (whose inspections the local context reads)."""
+    links = links_frame()
+    lineage = lineage_frame(links)
+    wanted: set[int] | None = None
+    if urns is not None:
+        wanted = set(urns) | set(lineage.filter(pl.col("urn").is_in(list(urns)))["source_urn"].to_list())
+
+    memberships = _memberships(wanted)
+    if wanted is not None:
+        # the trust's other schools, and every school of the same LAs (the local context reads them all)
+        wanted |= set(memberships["urn"].to_list())
+        authorities: set[int] = set()
+        for chunk in _chunks(set(urns or [])):
+            authorities.update(Establishment.objects.filter(urn__in=chunk).values_list("local_authority_id", flat=True))
+        wanted |= set(Establishment.objects.filter(local_authority_id__in=authorities).values_list("urn", flat=True))
+    schools = _schools(wanted)
+    inspections = _inspections(wanted)
+    results = _results(wanted)
+    finance = finance_frame(sorted(wanted) if wanted is not None else None)
+    if wanted is not None:
+        lineage = lineage.filter(pl.col("urn").is_in(list(wanted)))
+    return Evidence(
+        schools=schools,
+        inspections=inspections,
+        results=results,
+        lineage=lineage,
+        finance=finance,
+        started=started_frame(links),
+        memberships=memberships,
+    )
+
+
+def _schools(wanted: set[int] | None) -> pl.DataFrame:
+    fields = (
+        "id",
+        "urn",
+        "local_authority__code",
+        "phase",
+        "type_name",
+        "type_group",
+        "governance",
+        "open_date",
+        "close_date",
+    )
+    rows: list[tuple[object, ...]] = []
+    if wanted is None:
+        rows.extend(Establishment.objects.values_list(*fields))
+    else:
+        for chunk in _chunks(wanted):
+            rows.extend(Establishment.objects.filter(urn__in=chunk).values_list(*fields))
+    return pl.DataFrame(rows, schema=SCHOOL_SCHEMA, orient="row").sort("id")
+
+
+def _memberships(wanted: set[int] | None) -> pl.DataFrame:
+    """Trust (and federation) memberships: each member school's URN, the group, and when it joined and left.
+    With ``wanted``, the memberships of the groups those schools belong to (all their members)."""
+    fields = ("establishment__urn", "group_id", "joined_on", "left_on")
+    query = GroupMembership.objects.all()
+    if wanted is not None:
+        groups: set[int] = set()
+        for chunk in _chunks(wanted):
+            groups.update(query.filter(establishment__urn__in=chunk).values_list("group_id", flat=True))
+        rows: list[tuple[object, ...]] = []
+        for chunk in _chunks(groups):
+            rows.extend(query.filter(group_id__in=chunk).values_list(*fields))
+    else:
+        rows = list(query.values_list(*fields))
+    return pl.DataFrame(rows, schema=MEMBERSHIP_SCHEMA, orient="row")
+
+
+def _inspections(wanted: set[int] | None) -> pl.DataFrame:
+    """Every inspection with its four-point outcome (``grade``: the overall grade, else the worst key
+    judgement, else a report card's lowest area read on the four-point scale), whether it judged the school
+    (``judging``: a graded inspection with an outcome, or a report card) and whether it found the school
+    below good (``below_good``: not good or better as the accountability rules define it; a report card is
+    below good when an area needs attention or worse, or safeguarding was not met)."""
+    fields = (
+        "id",
+        "establishment__urn",
+        "start_date",
+        "publication_date",
+        "overall_effectiveness",
+        "category_of_concern",
+        "framework",
+        "kind",
+        "safeguarding_met",
+    )
+    rows: list[tuple[Any, ...]] = []
+    if wanted is None:
+        rows.extend(Inspection.objects.values_list(*fields))
+    else:
+        for chunk in _chunks(wanted):
+            rows.extend(Inspection.objects.filter(establishment__urn__in=chunk).values_list(*fields))
+    without_overall = [row[0] for row in rows if row[4] is None]
+    four_point, report_card = _judgements(without_overall)
+    good_or_better = rules_named().good_or_better
+    frame_rows = []
+    for pk, urn, start, published, overall, category, framework, kind, safeguarding in rows:
+        card = report_card.get(pk)
+        is_report_card = kind == InspectionKind.REPORT_CARD or (
+            kind == InspectionKind.GRADED
+            and framework == Framework.REPORT_CARD_2025
+            and overall is None
+            and card is not None
+        )
+        grade: int | None
+        if overall is not None:
+            grade = int(overall)
+        elif is_report_card:
+            grade = REPORT_CARD_AS_FOUR_POINT.get(ReportCardGrade(card), 2) if card is not None else None
+        elif kind == InspectionKind.GRADED:
+            grade = four_point.get(pk)
+        else:
+            grade = None
+        judging = is_report_card or (kind == InspectionKind.GRADED and grade is not None)
+        below_good: bool | None = None
+        if is_report_card:
+            facts = {"latest_kind": "report_card", "lowest_area": card, "safeguarding_met": safeguarding}
+            below_good = not holds(good_or_better, facts)[0]
+        elif judging:
+            below_good = not holds(good_or_better, {"latest_kind": "graded", "latest_grade": grade})[0]
+        frame_rows.append(
+            (pk, urn, start, published, grade, CATEGORY_CODES.get(category, 0), kind, judging, below_good)
+        )
+    return pl.DataFrame(frame_rows, schema=INSPECTION_SCHEMA, orient="row").with_columns(
+        available=inspection_available_expr()
+    )
+
+
+def _judgements(inspection_ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """For inspections without an overall grade: the worst key judgement (four-point scale), and the lowest
+    report-card area (1 urgent improvement .. 5 exceptional)."""
+    worst: dict[int, int] = {}
+    lowest: dict[int, int] = {}
+    for chunk in _chunks(inspection_ids):
+        for inspection_id, scale, grade in Judgement.objects.filter(inspection_id__in=chunk).values_list(
+            "inspection_id", "scale", "grade"
+        ):
+            if scale == Judgement.Scale.REPORT_CARD:
+                lowest[inspection_id] = min(lowest.get(inspection_id, 99), int(grade))
+            else:
+                worst[inspection_id] = max(worst.get(inspection_id, 0), int(grade))
+    return worst, lowest
+
+
+def _results(wanted: set[int] | None) -> pl.DataFrame:
+    fields = ("urn", "measure", "year", "value_f", "lower_f", "upper_f", "pupils")
+    query = SchoolResult.objects.filter(measure__in=RESULT_MEASURES).annotate(
+        value_f=Cast("value", FloatField()),
+        lower_f=Cast("lower", FloatField()),
+        upper_f=Cast("upper", FloatField()),
+    )
+    rows: list[tuple[object, ...]] = []
+    if wanted is None:
+        rows.extend(query.values_list(*fields))
+    else:
+        for chunk in _chunks(wanted):
+            rows.extend(query.filter(urn__in=chunk).values_list(*fields))
+    return (
+        pl.DataFrame(rows, schema=RESULT_SCHEMA, orient="row")
+        .with_columns(dataset=pl.col("measure").str.split(".").list.first())
+        .with_columns(available=results_available_expr())
+        .filter(pl.col("available").is_not_null())
+    )
