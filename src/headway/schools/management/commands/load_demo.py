@@ -57,6 +57,15 @@ DEMO_USERS = (
     ("head.alton", Role.SCHOOL_USER, None, 115850, "headway-head"),
 )
 
+#: The invented names the demo's people go by on pages and letters.
+DEMO_NAMES = {
+    "admin": ("Amira", "Khan"),
+    "officer.hampshire": ("Olu", "Adebayo"),
+    "officer.barnet": ("Sam", "Patel"),
+    "board.hampshire": ("Jo", "Whitmore"),
+    "head.alton": ("Ruth", "Ellis"),
+}
+
 ACTOR = "headway load_demo"
 KPI_SET = Path(__file__).resolve().parents[3] / "strategy" / "kpi_sets" / "barnet-302.yaml"
 
@@ -215,6 +224,8 @@ class Command(BaseCommand):
         for username, role, la_code, urn, password in DEMO_USERS:
             user, _ = User.objects.get_or_create(username=username)
             user.role = role
+            # People are shown by name, never by username (the demo's invented names).
+            user.first_name, user.last_name = DEMO_NAMES[username]
             user.local_authority = LocalAuthority.objects.filter(code=la_code).first() if la_code else None
             user.is_staff = user.is_superuser = username == "admin"
             user.set_password(password)
