@@ -13,13 +13,9 @@ from django.db.models import QuerySet
 
 from headway.earlyyears.models import Setting, SettingCausingConcern, SettingInspection, SettingProposal
 from headway.earlyyears.policy import SettingsPolicy, settings_policy_named
+from headway.inspections.selectors import age_in_months
 from headway.policy_files import holds
 from headway.schools.models import LocalAuthority
-
-
-def _months(earlier: dt.date, later: dt.date) -> int:
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    return months - 1 if later.day < earlier.day else months
 
 
 def active_settings(local_authority: LocalAuthority) -> QuerySet[Setting]:
@@ -50,7 +46,7 @@ def evidence_for(settings: Sequence[Setting], *, as_of: dt.date) -> dict[int, di
             "grade_age_years": round((as_of - latest.inspected_on).days / 365.25, 1) if latest else None,
             "previous_grade": previous.overall_effectiveness if previous else None,
             "provider_type": setting.provider_type,
-            "months_registered": _months(setting.registration_date, as_of)
+            "months_registered": age_in_months(setting.registration_date, as_of)
             if setting.registration_date and setting.registration_date <= as_of
             else None,
         }

@@ -22,6 +22,7 @@ from headway.governance.models import Appointment, Board
 from headway.governance.roles import category_of, person_key, role_kind
 from headway.imports.rows import Row
 from headway.imports.services import Counts, ImportContext, Importer, sync_rows
+from headway.queries import in_chunks
 from headway.schools.importers import values_by_key
 from headway.schools.models import Establishment, Group
 
@@ -158,19 +159,10 @@ class GovernanceImporter(Importer[AppointmentRecord]):
         return counts
 
 
-CHUNK = 2000
-
-
-def _chunks(values: Iterable[Any]) -> Iterable[list[Any]]:
-    wanted = list(values)
-    for start in range(0, len(wanted), CHUNK):
-        yield wanted[start : start + CHUNK]
-
-
 def _trust_groups(uids: Iterable[str]) -> dict[str, int]:
     """The register's group with each UID (a trust before any other kind of group)."""
     found: dict[str, int] = {}
-    for chunk in _chunks(uids):
+    for chunk in in_chunks(uids):
         for pk, uid, kind in Group.objects.filter(uid__in=chunk).exclude(uid="").values_list("id", "uid", "kind"):
             if uid not in found or kind == Group.Kind.TRUST:
                 found[uid] = pk
@@ -186,14 +178,14 @@ def _sync_boards(
     ids: dict[tuple[str, Any], int] = {}
     wanted_schools = {r.urn: schools[r.urn] for r in records if r.urn is not None}
     by_school: dict[int, int] = {}
-    for chunk in _chunks(wanted_schools.values()):
+    for chunk in in_chunks(wanted_schools.values()):
         by_school.update(Board.objects.filter(establishment_id__in=chunk).values_list("establishment_id", "id"))
     new = [Board(establishment_id=pk) for pk in sorted(set(wanted_schools.values()) - set(by_school))]
     if new:
         Board.objects.bulk_create(new, batch_size=500)
         counts.created += len(new)
-        for chunk in _chunks(board.establishment_id for board in new):
-            by_school.update(Board.objects.filter(establishment_id__in=chunk).values_list("establishment_id", "id"))
+        for created in in_chunks(board.establishment_id for board in new):
+            by_school.update(Board.objects.filter(establishment_id__in=created).values_list("establishment_id", "id"))
     for urn, establishment_id in wanted_schools.items():
         ids[("urn", urn)] = by_school[establishment_id]
 
@@ -203,8 +195,8 @@ def _sync_boards(
             numbers[record.uid] = record.companies_house_number
     groups = _trust_groups(numbers)
     existing: dict[str, Board] = {}
-    for chunk in _chunks(numbers):
-        existing.update((board.uid, board) for board in Board.objects.filter(uid__in=chunk))
+    for uids in in_chunks(numbers):
+        existing.update((board.uid, board) for board in Board.objects.filter(uid__in=uids))
     for uid, number in sorted(numbers.items()):
         group_id = groups.get(uid)
         board = existing.get(uid)
@@ -224,9 +216,9 @@ def _sync_boards(
 def _mark_no_longer_listed(board_ids: set[int], listed: set[str], context: ImportContext) -> int:
     """Appointments of the file's boards that the file no longer lists; returns how many were marked."""
     gone: list[int] = []
-    for chunk in _chunks(sorted(board_ids)):
+    for chunk in in_chunks(sorted(board_ids)):
         current = Appointment.objects.filter(board_id__in=chunk, no_longer_listed_on__isnull=True)
         gone.extend(pk for pk, gid in current.values_list("id", "gid") if gid not in listed)
-    for chunk in _chunks(gone):
+    for chunk in in_chunks(gone):
         Appointment.objects.filter(pk__in=chunk).update(no_longer_listed_on=context.today)
     return len(gone)

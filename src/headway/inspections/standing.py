@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -28,7 +28,9 @@ from headway.inspections.models import (
     OverallGrade,
     ReportCardGrade,
 )
+from headway.inspections.selectors import age_in_months
 from headway.policy_files import Condition, PolicyError, PolicyFile, holds
+from headway.queries import in_chunks
 from headway.schools.models import Establishment, EstablishmentLink
 
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
@@ -339,14 +341,9 @@ def describe(inspection: Inspection) -> str:
     return text
 
 
-def _chunks(values: Sequence[Any], size: int = 2000) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _inspections_by_school(ids: Sequence[int], as_of: dt.date) -> dict[int, list[Inspection]]:
     found: dict[int, list[Inspection]] = {}
-    for chunk in _chunks(sorted(set(ids))):
+    for chunk in in_chunks(sorted(set(ids))):
         for inspection in (
             Inspection.objects.filter(establishment_id__in=chunk, start_date__lte=as_of)
             .prefetch_related("judgements")
@@ -359,7 +356,7 @@ def _inspections_by_school(ids: Sequence[int], as_of: dt.date) -> dict[int, list
 def _predecessors(urns: Sequence[int]) -> dict[int, list[int]]:
     """Each URN's predecessors' URNs, as GIAS links record them (either direction)."""
     found: dict[int, list[int]] = {}
-    for chunk in _chunks(sorted(set(urns))):
+    for chunk in in_chunks(sorted(set(urns))):
         for urn, linked, link_type in EstablishmentLink.objects.filter(urn__in=chunk).values_list(
             "urn", "linked_urn", "link_type"
         ):
@@ -410,7 +407,7 @@ def _facts(
         inspected=latest is not None,
         inherited=bool(inherited) and not any(_judges(i) for i in own),
         opened_on=opened_on,
-        months_open=_months_between(opened_on, as_of) if opened_on is not None and opened_on <= as_of else None,
+        months_open=age_in_months(opened_on, as_of) if opened_on is not None and opened_on <= as_of else None,
         category="",
         ungraded_graded_next=False,
         ungraded_concerns=False,
@@ -451,11 +448,6 @@ def _facts(
         "last": last,
     }
     return facts, kinds
-
-
-def _months_between(earlier: dt.date, later: dt.date) -> int:
-    months = (later.year - earlier.year) * 12 + later.month - earlier.month
-    return months - 1 if later.day < earlier.day else months
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +11,7 @@ from headway.inspections.standing import standings
 from headway.performance.catalogue import catalogue
 from headway.performance.models import SchoolResult
 from headway.performance.standards import Figure, school_standards, standards
+from headway.queries import in_chunks
 from headway.risk.models import OfficerJudgement
 from headway.schools.models import Establishment
 
@@ -63,14 +64,9 @@ def results_available(year: int, as_of: dt.date) -> bool:
     return dt.date(year, 12, 15) <= as_of
 
 
-def _chunks(values: Sequence[Any], size: int = 2000) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _judgements(ids: Sequence[int], as_of: dt.date) -> dict[int, dict[str, Any]]:
     found: dict[int, dict[str, Any]] = {}
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(ids):
         for establishment_id, kind, value in (
             OfficerJudgement.objects.filter(establishment_id__in=chunk, made_on__lte=as_of)
             .order_by("made_on", "recorded_at")
@@ -90,7 +86,7 @@ def _local_evidence(ids: Sequence[int], as_of: dt.date) -> dict[int, dict[str, A
 
     declared = indicators()
     found: dict[int, dict[str, Any]] = {pk: {name: None for name in declared} for pk in ids}
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(ids):
         for establishment_id, name, value in (
             LocalEvidenceValue.objects.filter(establishment_id__in=chunk, recorded_on__lte=as_of)
             .order_by("recorded_on", "recorded_at", "id")
@@ -121,7 +117,7 @@ def _data_flags(urns: Mapping[int, int], as_of: dt.date) -> dict[int, tuple[bool
     latest: dict[int, int] = {}
     significantly: dict[tuple[int, int], int] = {}
     urn_list = list(urns)
-    for chunk in _chunks(urn_list):
+    for chunk in in_chunks(urn_list):
         for urn, year, measure, value, upper in SchoolResult.objects.filter(
             urn__in=chunk, measure__in=sorted(needed), year__gte=as_of.year - 4
         ).values_list("urn", "year", "measure", "value", "upper"):

@@ -7,7 +7,7 @@ predecessor links and trust memberships. Each piece of evidence carries the day 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from headway.inspections.models import Framework, Inspection, InspectionKind, Ju
 from headway.inspections.standing import rules_named
 from headway.performance.models import SchoolResult
 from headway.policy_files import holds
+from headway.queries import in_chunks
 from headway.risk.finance import finance_frame
 from headway.risk.public_dates import inspection_available_expr, results_available_expr
 from headway.schools.models import Establishment, EstablishmentLink, GroupMembership
@@ -127,12 +128,6 @@ class Evidence:
         )
 
 
-def _chunks(values: Collection[int], size: int = 2000) -> Iterable[list[int]]:
-    ordered = sorted(values)
-    for start in range(0, len(ordered), size):
-        yield ordered[start : start + size]
-
-
 def links_frame() -> pl.DataFrame:
     """Predecessor links as (successor, predecessor, linked_on, plain): GIAS's "Predecessor" rows and the
     inverse of its "Successor" rows (a link "A Successor B" says A is B's predecessor). ``plain``: a plain
@@ -209,7 +204,7 @@ def load_evidence(*, urns: Collection[int] | None = None) -> Evidence:
         # the trust's other schools, and every school of the same LAs (the local context reads them all)
         wanted |= set(memberships["urn"].to_list())
         authorities: set[int] = set()
-        for chunk in _chunks(set(urns or [])):
+        for chunk in in_chunks(sorted(set(urns or []))):
             authorities.update(Establishment.objects.filter(urn__in=chunk).values_list("local_authority_id", flat=True))
         wanted |= set(Establishment.objects.filter(local_authority_id__in=authorities).values_list("urn", flat=True))
     schools = _schools(wanted)
@@ -245,7 +240,7 @@ def _schools(wanted: set[int] | None) -> pl.DataFrame:
     if wanted is None:
         rows.extend(Establishment.objects.values_list(*fields))
     else:
-        for chunk in _chunks(wanted):
+        for chunk in in_chunks(sorted(wanted)):
             rows.extend(Establishment.objects.filter(urn__in=chunk).values_list(*fields))
     return pl.DataFrame(rows, schema=SCHOOL_SCHEMA, orient="row").sort("id")
 
@@ -257,10 +252,10 @@ def _memberships(wanted: set[int] | None) -> pl.DataFrame:
     query = GroupMembership.objects.all()
     if wanted is not None:
         groups: set[int] = set()
-        for chunk in _chunks(wanted):
+        for chunk in in_chunks(sorted(wanted)):
             groups.update(query.filter(establishment__urn__in=chunk).values_list("group_id", flat=True))
         rows: list[tuple[object, ...]] = []
-        for chunk in _chunks(groups):
+        for chunk in in_chunks(sorted(groups)):
             rows.extend(query.filter(group_id__in=chunk).values_list(*fields))
     else:
         rows = list(query.values_list(*fields))
@@ -288,7 +283,7 @@ def _inspections(wanted: set[int] | None) -> pl.DataFrame:
     if wanted is None:
         rows.extend(Inspection.objects.values_list(*fields))
     else:
-        for chunk in _chunks(wanted):
+        for chunk in in_chunks(sorted(wanted)):
             rows.extend(Inspection.objects.filter(establishment__urn__in=chunk).values_list(*fields))
     without_overall = [row[0] for row in rows if row[4] is None]
     four_point, report_card = _judgements(without_overall)
@@ -331,7 +326,7 @@ def _judgements(inspection_ids: list[int]) -> tuple[dict[int, int], dict[int, in
     report-card area (1 urgent improvement .. 5 exceptional)."""
     worst: dict[int, int] = {}
     lowest: dict[int, int] = {}
-    for chunk in _chunks(inspection_ids):
+    for chunk in in_chunks(sorted(inspection_ids)):
         for inspection_id, scale, grade in Judgement.objects.filter(inspection_id__in=chunk).values_list(
             "inspection_id", "scale", "grade"
         ):
@@ -353,7 +348,7 @@ def _results(wanted: set[int] | None) -> pl.DataFrame:
     if wanted is None:
         rows.extend(query.values_list(*fields))
     else:
-        for chunk in _chunks(wanted):
+        for chunk in in_chunks(sorted(wanted)):
             rows.extend(query.filter(urn__in=chunk).values_list(*fields))
     return (
         pl.DataFrame(rows, schema=RESULT_SCHEMA, orient="row")
