@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest
 
 from headway.accounts.models import Role, User
 
@@ -314,3 +314,9 @@ def can_answer_partnership_survey(user: AnyUser, establishment: Establishment) -
     """The school's own users answer the partnership survey for it; LA staff of its authority may too (on the
     school's behalf, recorded as themselves)."""
     return is_school_user_of(user, establishment) or can_manage_support(user, establishment.local_authority)
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The signed-in user of a request to a page that requires signing in (``login_required``)."""
+    assert isinstance(request.user, User)
+    return request.user

@@ -16,18 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from headway.accounts import permissions
-from headway.accounts.models import User
 from headway.concerns import rise
 from headway.concerns.models import RiseEngagement
 from headway.concerns.rise_forms import EndRiseForm, RecordRiseForm
 from headway.inspections.standing import rules_named
 from headway.refusals import attempt
 from headway.schools.models import Establishment
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _school(request: HttpRequest, urn: int) -> tuple[Establishment, bool]:
@@ -62,7 +56,7 @@ def rise_school(request: HttpRequest, urn: int) -> HttpResponse:
                 support_plan=data["support_plan"],
                 grant_amount=data["grant_amount"],
                 started_on=data["started_on"],
-                by=_user(request),
+                by=permissions.signed_in(request),
             ),
         ):
             kind = RiseEngagement.Kind(data["kind"]).label.lower()
@@ -103,7 +97,7 @@ def rise_end(request: HttpRequest, engagement_id: int) -> HttpResponse:
         if attempt(
             form,
             lambda: rise.end_rise_engagement(
-                engagement, data["ended_on"], data["outcome"], _user(request), data["reason"]
+                engagement, data["ended_on"], data["outcome"], permissions.signed_in(request), data["reason"]
             ),
         ):
             messages.success(request, f"End of the RISE {engagement.get_kind_display().lower()} recorded.")

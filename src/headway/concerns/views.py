@@ -60,11 +60,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 # Helpers ----------------------------------------------------------------------------------------------------------
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _policy() -> ConcernPolicy:
     return concern_policy_in_force(timezone.localdate())
 
@@ -216,7 +211,7 @@ def lead_officer(request: HttpRequest, urn: int) -> HttpResponse:
         if attempt(
             form,
             lambda: services.lead_officer_assign(
-                concern=concern, officer=officer, reason=form.cleaned_data["reason"], by=_user(request)
+                concern=concern, officer=officer, reason=form.cleaned_data["reason"], by=permissions.signed_in(request)
             ),
         ):
             return _done(request, f"{officer.get_full_name() or officer.get_username()} is the lead officer.", urn)
@@ -237,7 +232,7 @@ def judgement(request: HttpRequest, urn: int) -> HttpResponse:
                 value=data["value"] == "yes",
                 made_on=data["made_on"],
                 reason=data["reason"],
-                by=_user(request),
+                by=permissions.signed_in(request),
             ),
         ):
             return _done(request, "Judgement recorded.", urn)
@@ -273,7 +268,7 @@ def plan_record(request: HttpRequest, urn: int) -> HttpResponse:
                 milestones=data["milestones"],
                 actions=data["actions"],
                 support=data["support"],
-                by=_user(request),
+                by=permissions.signed_in(request),
                 change_reason=data.get("change_reason", ""),
             ),
         ):
@@ -304,7 +299,7 @@ def plan_review(request: HttpRequest, urn: int) -> HttpResponse:
                 progress=form.progress(),
                 summary=data["summary"],
                 next_steps=data["next_steps"],
-                by=_user(request),
+                by=permissions.signed_in(request),
             ),
         ):
             return _done(request, "Review of the action plan recorded.", urn)
@@ -331,7 +326,7 @@ def monitoring_meeting(request: HttpRequest, urn: int) -> HttpResponse:
                 chaired_by=data["chaired_by"],
                 attendees=data["attendees"],
                 notes=data["notes"],
-                by=_user(request),
+                by=permissions.signed_in(request),
             ),
         ):
             return _done(request, "Monitoring meeting recorded.", urn)
@@ -362,7 +357,7 @@ def notice_outcome(request: HttpRequest, notice_id: int) -> HttpResponse:
                 complied=data["outcome"] == "complied",
                 on=data["on"],
                 reason=data["reason"],
-                by=_user(request),
+                by=permissions.signed_in(request),
             ),
         ):
             return _done(request, "Outcome of the warning notice recorded.", notice.concern.establishment.urn)
@@ -385,7 +380,7 @@ def eligibility_notice(request: HttpRequest, notice_id: int) -> HttpResponse:
         if attempt(
             form,
             lambda: services.eligibility_notice_give(
-                notice=notice, on=data["on"], reason=data["reason"], by=_user(request), policy=_policy()
+                notice=notice, on=data["on"], reason=data["reason"], by=permissions.signed_in(request), policy=_policy()
             ),
         ):
             return _done(request, "Written notice of eligibility recorded.", notice.concern.establishment.urn)
@@ -417,7 +412,7 @@ def power(request: HttpRequest, urn: int) -> HttpResponse:
                 decided_on=data["decided_on"],
                 starts_on=data["starts_on"],
                 notes=data["notes"],
-                by=_user(request),
+                by=permissions.signed_in(request),
                 policy=policy,
             ),
         ):
@@ -439,7 +434,7 @@ def statement_of_action(request: HttpRequest, urn: int) -> HttpResponse:
             form,
             lambda: services.statement_of_action_record(
                 concern=concern,
-                by=_user(request),
+                by=permissions.signed_in(request),
                 submitted_on=data["submitted_on"],
                 summary=data["summary"],
                 visits_per_year=data["visits_per_year"],
@@ -471,7 +466,7 @@ def academy_contact(request: HttpRequest, urn: int) -> HttpResponse:
                 raised_with=data["raised_with"],
                 sent_on=data["sent_on"],
                 what_was_sent=data["what_was_sent"],
-                by=_user(request),
+                by=permissions.signed_in(request),
             ),
         ):
             return _done(request, "Contact recorded.", urn)
@@ -501,7 +496,7 @@ def academy_response(request: HttpRequest, contact_id: int) -> HttpResponse:
                 response=data["response"],
                 response_on=data["response_on"],
                 trust_plan=data["trust_plan"],
-                by=_user(request),
+                by=permissions.signed_in(request),
             ),
         ):
             return _done(request, "Response recorded.", establishment.urn)
@@ -583,7 +578,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
     form = MeetingScheduleForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         meeting = services.meeting_schedule(
-            local_authority=authority, held_on=form.cleaned_data["held_on"], by=_user(request)
+            local_authority=authority, held_on=form.cleaned_data["held_on"], by=permissions.signed_in(request)
         )
         messages.success(request, f"Meeting of {meeting.held_on:%d %B %Y} scheduled.")
         return redirect("concerns:meeting", meeting_id=meeting.pk)
@@ -662,7 +657,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
     here = reverse("concerns:meeting", kwargs={"meeting_id": meeting.pk})
     if action == "agenda":
-        services.agenda_prepare(meeting=meeting, by=_user(request), policy=policy)
+        services.agenda_prepare(meeting=meeting, by=permissions.signed_in(request), policy=policy)
         messages.success(request, "Agenda prepared.")
         return redirect(here)
     if action == "minutes" and minutes_form.is_valid():
@@ -674,7 +669,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 attendees=data["attendees"],
                 minutes=data["minutes"],
                 reason=data["reason"],
-                by=_user(request),
+                by=permissions.signed_in(request),
             ),
         ):
             messages.success(request, "Minutes recorded.")
@@ -682,7 +677,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if (
         action == "decision"
         and decision_form.is_valid()
-        and attempt(decision_form, lambda: _decision(decision_form, meeting, _user(request), policy))
+        and attempt(decision_form, lambda: _decision(decision_form, meeting, permissions.signed_in(request), policy))
     ):
         messages.success(request, "Decision recorded.")
         return redirect(here + "#decisions")

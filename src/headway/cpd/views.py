@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from headway.accounts import permissions
-from headway.accounts.models import User
 from headway.cpd import permissions as cpd_permissions
 from headway.cpd import selectors, services
 from headway.cpd.forms import (
@@ -41,11 +40,6 @@ from headway.refusals import attempt
 from headway.reports import terms
 from headway.schools.models import LocalAuthority
 from headway.support.models import Provider
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _today() -> dt.date:
@@ -166,7 +160,9 @@ def course_new(request: HttpRequest) -> HttpResponse:
         if fields is not None and attempt(
             form,
             lambda: created.append(
-                services.course_record(local_authority=authority, by=_user(request), today=_today(), **fields)
+                services.course_record(
+                    local_authority=authority, by=permissions.signed_in(request), today=_today(), **fields
+                )
             ),
         ):
             messages.success(request, f"{created[0].title} added to the offer.")
@@ -193,7 +189,7 @@ def course_edit(request: HttpRequest, course_id: int) -> HttpResponse:
         if fields is not None and attempt(
             form,
             lambda: services.course_update(
-                course=course, by=_user(request), reason=form.cleaned_data.get("reason", ""), **fields
+                course=course, by=permissions.signed_in(request), reason=form.cleaned_data.get("reason", ""), **fields
             ),
         ):
             messages.success(request, f"{form.cleaned_data['title']} changed.")
@@ -253,7 +249,7 @@ def book(request: HttpRequest, course_id: int) -> HttpResponse:
                     attendee_name=data["attendee_name"],
                     attendee_role=data["attendee_role"],
                     attendee_email=data.get("attendee_email", ""),
-                    by=_user(request),
+                    by=permissions.signed_in(request),
                     today=_today(),
                 )
             ),
@@ -285,7 +281,10 @@ def cancel(request: HttpRequest, booking_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         reason = form.cleaned_data.get("reason", "")
         if attempt(
-            form, lambda: services.booking_cancel(booking=booking, by=_user(request), reason=reason, today=_today())
+            form,
+            lambda: services.booking_cancel(
+                booking=booking, by=permissions.signed_in(request), reason=reason, today=_today()
+            ),
         ):
             messages.success(request, f"{booking.attendee_name}'s place on {booking.course.title} is cancelled.")
             return redirect("cpd:course", course_id=booking.course_id)
@@ -313,7 +312,10 @@ def attendance(request: HttpRequest, course_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         attended = set(form.cleaned_data["attended"])
         if attempt(
-            form, lambda: services.attendance_record(course=found, attended=attended, by=_user(request), today=_today())
+            form,
+            lambda: services.attendance_record(
+                course=found, attended=attended, by=permissions.signed_in(request), today=_today()
+            ),
         ):
             messages.success(request, f"Attendance recorded: {len(attended)} of {len(bookings)} attended.")
             return redirect("cpd:course", course_id=found.pk)
@@ -346,7 +348,7 @@ def evaluate(request: HttpRequest, booking_id: int) -> HttpResponse:
         if attempt(
             form,
             lambda: services.evaluation_record(
-                booking=booking, rating=data["rating"], comment=data["comment"], by=_user(request)
+                booking=booking, rating=data["rating"], comment=data["comment"], by=permissions.signed_in(request)
             ),
         ):
             messages.success(

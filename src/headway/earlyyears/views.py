@@ -40,11 +40,6 @@ from headway.visits.note_templates import note_template_named
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _officers(authority: LocalAuthority) -> QuerySet[User]:
     return User.objects.filter(local_authority=authority, role__in=permissions.LA_STAFF_ROLES, is_active=True).order_by(
         "last_name", "first_name", "username"
@@ -95,7 +90,7 @@ def setting_detail(request: HttpRequest, urn: str) -> HttpResponse:
         request.POST if request.POST.get("form") == "concern" else None, officers=officers, prefix="concern"
     )
     end_form = ConcernEndForm(request.POST if request.POST.get("form") == "end" else None, prefix="end")
-    user = _user(request)
+    user = permissions.signed_in(request)
     if request.method == "POST":
         which = request.POST.get("form")
         done = False
@@ -162,7 +157,7 @@ def note_write(request: HttpRequest, pk: int) -> HttpResponse:
     note = SettingNoteOfVisit.objects.filter(visit=visit).select_related("author").first()
     form = NoteForm(request.POST or None, template=template)
     if note is None and request.method == "POST" and form.is_valid():
-        user = _user(request)
+        user = permissions.signed_in(request)
         if attempt(
             form,
             lambda: services.note_write(
@@ -199,7 +194,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     authority = permissions.concerns_authority_for(request.user, request.GET.get("la", ""))
     form = RoundForm(request.POST or None, initial={"as_of": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
-        user = _user(request)
+        user = permissions.signed_in(request)
         created: list[SettingRound] = []
 
         def start() -> None:
@@ -244,7 +239,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         proposal = get_object_or_404(SettingProposal, pk=request.POST.get("proposal"), round=settings_round)
         if form.is_valid():
-            user = _user(request)
+            user = permissions.signed_in(request)
             if attempt(
                 form,
                 lambda: services.proposal_decide(

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from headway.accounts.models import User
+from headway.accounts import permissions
 from headway.governance import access, selectors, services
 from headway.governance.forms import (
     AttendeesForm,
@@ -31,11 +31,6 @@ from headway.governance.forms import (
 )
 from headway.refusals import attempt
 from headway.schools.models import Establishment, LocalAuthority
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _today() -> dt.date:
@@ -162,7 +157,7 @@ def instrument(request: HttpRequest, urn: int) -> HttpResponse:
                 establishment=school,
                 made_on=form.cleaned_data["made_on"],
                 places=form.places(),
-                by=_user(request),
+                by=permissions.signed_in(request),
                 today=_today(),
             ),
         )
@@ -198,7 +193,9 @@ def vice_chair(request: HttpRequest, urn: int) -> HttpResponse:
         and form.is_valid()
         and attempt(
             form,
-            lambda: services.vice_chair_choose(board=board, appointment=form.chosen(), by=_user(request), today=today),
+            lambda: services.vice_chair_choose(
+                board=board, appointment=form.chosen(), by=permissions.signed_in(request), today=today
+            ),
         )
     ):
         messages.success(request, "The vice chair is recorded")
@@ -231,7 +228,7 @@ def review(request: HttpRequest, urn: int) -> HttpResponse:
                 reviewed_by=form.cleaned_data["reviewed_by"],
                 outcome=form.cleaned_data["outcome"],
                 required_by_concerns_policy=form.required(),
-                by=_user(request),
+                by=permissions.signed_in(request),
                 today=_today(),
             ),
         )
@@ -267,7 +264,7 @@ def training(request: HttpRequest) -> HttpResponse:
                     title=form.cleaned_data["title"],
                     held_on=form.cleaned_data["held_on"],
                     led_by=form.cleaned_data["led_by"],
-                    by=_user(request),
+                    by=permissions.signed_in(request),
                 ).pk
             ),
         ):
@@ -301,7 +298,9 @@ def session(request: HttpRequest, session_id: int) -> HttpResponse:
             chosen = attendees_form.chosen()
             if attempt(
                 attendees_form,
-                lambda: services.attendance_record(session=found, appointments=chosen, by=_user(request), today=today),
+                lambda: services.attendance_record(
+                    session=found, appointments=chosen, by=permissions.signed_in(request), today=today
+                ),
             ):
                 messages.success(request, f"{len(chosen)} attendance{'s' if len(chosen) != 1 else ''} recorded")
                 return redirect("governance:session", session_id=found.pk)
@@ -331,7 +330,7 @@ def attendance_remove(request: HttpRequest, session_id: int, attendance_id: int)
         and attempt(
             form,
             lambda: services.attendance_remove(
-                attendance=attendance, reason=form.cleaned_data["reason"], by=_user(request)
+                attendance=attendance, reason=form.cleaned_data["reason"], by=permissions.signed_in(request)
             ),
         )
     ):

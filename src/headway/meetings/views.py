@@ -26,11 +26,6 @@ from headway.schools.areas import AreaNode, area_tree
 from headway.schools.models import Area, LocalAuthority
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _la_query(request: HttpRequest, authority: LocalAuthority) -> str:
     return f"?la={authority.code}" if request.user.is_superuser else ""
 
@@ -98,7 +93,7 @@ def type_meetings(request: HttpRequest, type_name: str) -> HttpResponse:
                     local_authority=authority,
                     area=area,
                     held_on=form.cleaned_data["held_on"],
-                    by=_user(request),
+                    by=permissions.signed_in(request),
                 )
             ),
         ):
@@ -152,7 +147,7 @@ def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
     here = reverse("meetings:meeting", kwargs={"meeting_id": meeting.pk})
     if posted == "agenda" and meeting_type is not None:
-        services.agenda_prepare(meeting=meeting, by=_user(request), meeting_type=meeting_type)
+        services.agenda_prepare(meeting=meeting, by=permissions.signed_in(request), meeting_type=meeting_type)
         messages.success(request, "Agenda prepared.")
         return redirect(here + "#agenda")
     if posted == "minutes" and minutes_form.is_valid():
@@ -164,7 +159,7 @@ def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 attendees=data["attendees"],
                 minutes=data["minutes"],
                 reason=data["reason"],
-                by=_user(request),
+                by=permissions.signed_in(request),
             ),
         ):
             messages.success(request, "Minutes recorded.")
@@ -182,7 +177,7 @@ def meeting_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 owner_name=data["owner_name"],
                 due_on=data["due_on"],
                 establishment=school,
-                by=_user(request),
+                by=permissions.signed_in(request),
             ),
         ):
             messages.success(request, "Action recorded.")
@@ -224,7 +219,7 @@ def action_close(request: HttpRequest, meeting_id: int, action_id: int) -> HttpR
                 outcome=form.cleaned_data["outcome"],
                 on=form.cleaned_data["on"],
                 at_meeting=meeting,
-                by=_user(request),
+                by=permissions.signed_in(request),
             ),
         )
     ):

@@ -21,11 +21,6 @@ from headway.schools.forms import AreaOfficerEndForm, AreaOfficerForm
 from headway.schools.models import Area, AreaOfficer, Establishment
 
 
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @login_required
 @require_safe
 def area_list(request: HttpRequest) -> HttpResponse:
@@ -111,7 +106,7 @@ def area_officers(request: HttpRequest, area_id: int) -> HttpResponse:
                 role=data["role"],
                 starts_on=data["starts_on"],
                 reason=data["reason"],
-                by=_user(request),
+                by=permissions.signed_in(request),
             ),
         ):
             messages.success(request, f"{areas.full_name(officer)} added to the {area.title}.")
@@ -142,7 +137,7 @@ def area_officer_end(request: HttpRequest, assignment_id: int) -> HttpResponse:
                 assignment=assignment,
                 ends_on=form.cleaned_data["ends_on"],
                 reason=form.cleaned_data["reason"],
-                by=_user(request),
+                by=permissions.signed_in(request),
             ),
         )
     ):

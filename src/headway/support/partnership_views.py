@@ -19,7 +19,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from headway.accounts import permissions
-from headway.accounts.models import User
 from headway.refusals import attempt
 from headway.schools.areas import area_filter_for
 from headway.schools.models import Establishment, LocalAuthority
@@ -39,11 +38,6 @@ SESSION_KEY = "partnership_proposal"
 
 
 # Helpers ----------------------------------------------------------------------------------------------------------
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _policy() -> PartnershipPolicy:
@@ -80,7 +74,11 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             proposal = service.proposal_run(
-                local_authority=authority, start_year=year, policy=policy, by=_user(request), time_limit=PROPOSE_SECONDS
+                local_authority=authority,
+                start_year=year,
+                policy=policy,
+                by=permissions.signed_in(request),
+                time_limit=PROPOSE_SECONDS,
             )
         except service.PartnershipRuleError as exc:
             messages.error(request, str(exc))
@@ -193,7 +191,7 @@ def member_add(request: HttpRequest, partnership_id: int) -> HttpResponse:
             lambda: service.member_add(
                 partnership=found,
                 establishment=school,
-                by=_user(request),
+                by=permissions.signed_in(request),
                 policy=_policy(),
                 associate=form.cleaned_data["associate"],
                 reason=form.cleaned_data["reason"],
@@ -220,7 +218,7 @@ def member_change(request: HttpRequest, partnership_id: int, action: str) -> Htt
         if school is None:
             form.add_error(None, "That school is not in the partnership.")
         else:
-            policy, by = _policy(), _user(request)
+            policy, by = _policy(), permissions.signed_in(request)
             actions: dict[str, Callable[[], object]] = {
                 "remove": lambda: service.member_remove(
                     partnership=found, establishment=school, by=by, policy=policy, reason=form.cleaned_data["reason"]
@@ -247,7 +245,7 @@ def confirm(request: HttpRequest, partnership_id: int) -> HttpResponse:
     if form.is_valid() and attempt(
         form,
         lambda: service.partnership_confirm(
-            partnership=found, by=_user(request), policy=_policy(), reason=form.cleaned_data["reason"]
+            partnership=found, by=permissions.signed_in(request), policy=_policy(), reason=form.cleaned_data["reason"]
         ),
     ):
         messages.success(request, "Partnership confirmed.")
@@ -270,7 +268,7 @@ def review(request: HttpRequest, partnership_id: int) -> HttpResponse:
                 impact=data["impact"],
                 decision=data["decision"],
                 reasons=data["reasons"],
-                by=_user(request),
+                by=permissions.signed_in(request),
             ),
         ):
             messages.success(request, "Annual review recorded.")
@@ -331,7 +329,7 @@ def survey(request: HttpRequest, urn: int) -> HttpResponse:
             lambda: service.survey_answer(
                 establishment=school,
                 start_year=year,
-                by=_user(request),
+                by=permissions.signed_in(request),
                 wants_partnership=data["wants_partnership"],
                 wanted_type=data["wanted_type"],
                 associate_only=data["associate_only"],

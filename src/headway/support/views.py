@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from headway.accounts import permissions
-from headway.accounts.models import User
 from headway.concerns.models import Milestone
 from headway.refusals import attempt
 from headway.reports import terms
@@ -45,11 +44,6 @@ from headway.support.forms import (
 from headway.support.models import Commission, Provider, Subscription
 
 # Helpers ----------------------------------------------------------------------------------------------------------
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _today() -> dt.date:
@@ -181,7 +175,11 @@ def provider_new(request: HttpRequest) -> HttpResponse:
                 form,
                 lambda: created.append(
                     services.provider_record(
-                        local_authority=authority, home_school=home, by=_user(request), today=_today(), **fields
+                        local_authority=authority,
+                        home_school=home,
+                        by=permissions.signed_in(request),
+                        today=_today(),
+                        **fields,
                     )
                 ),
             ):
@@ -213,7 +211,7 @@ def provider_edit(request: HttpRequest, provider_id: int) -> HttpResponse:
                     home_school=home,
                     active=form.cleaned_data["active"],
                     reason=form.cleaned_data.get("reason", ""),
-                    by=_user(request),
+                    by=permissions.signed_in(request),
                     today=_today(),
                     **fields,
                 ),
@@ -233,7 +231,10 @@ def provider(request: HttpRequest, provider_id: int) -> HttpResponse:
         if school is not None and attempt(
             conflict_form,
             lambda: services.conflict_record(
-                provider=found, establishment=school, reason=conflict_form.cleaned_data["reason"], by=_user(request)
+                provider=found,
+                establishment=school,
+                reason=conflict_form.cleaned_data["reason"],
+                by=permissions.signed_in(request),
             ),
         ):
             messages.success(request, f"Conflict of interest with {school.name} recorded.")
@@ -336,7 +337,7 @@ def commission_new(request: HttpRequest, urn: int) -> HttpResponse:
                     milestone=milestone,
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],
-                    by=_user(request),
+                    by=permissions.signed_in(request),
                     today=_today(),
                 )
             ),
@@ -391,7 +392,7 @@ def commission(request: HttpRequest, commission_id: int) -> HttpResponse:
     delivery = DeliveryForm(request.POST if action == "delivery" else None, initial={"action": "delivery"})
     impact = ImpactForm(request.POST if action == "impact" else None, initial={"action": "impact"})
     cancel = CancelForm(request.POST if action == "cancel" else None, initial={"action": "cancel"})
-    user = _user(request) if request.method == "POST" else None
+    user = permissions.signed_in(request) if request.method == "POST" else None
     done = ""
     if action == "delivery" and delivery.is_valid():
         data = delivery.cleaned_data
@@ -468,7 +469,7 @@ def traded(request: HttpRequest) -> HttpResponse:
         subscriptions=list(subscriptions.select_related("service", "establishment")),
         initial={"action": "use"},
     )
-    user = _user(request) if request.method == "POST" else None
+    user = permissions.signed_in(request) if request.method == "POST" else None
     done = ""
     if action == "service" and service_form.is_valid():
         assert user is not None

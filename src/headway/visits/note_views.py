@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from headway.accounts import audit, permissions
-from headway.accounts.models import Role, User
+from headway.accounts.models import Role
 from headway.visits import notes
 from headway.visits.models import NoteOfVisit, Notice, SelfEvaluation, Visit
 from headway.visits.note_forms import NoteForm, ReasonForm, ResponseForm, SelfEvaluationEntryForm, TemplateChoiceForm
@@ -26,11 +26,6 @@ from headway.visits.self_evaluation import (
     self_evaluation_submit,
     self_grades_for,
 )
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 def _note_for(request: HttpRequest, pk: int) -> NoteOfVisit:
@@ -52,7 +47,7 @@ def _visit_for(request: HttpRequest, visit_id: int) -> Visit:
 
 @login_required
 def note_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = permissions.signed_in(request)
     is_school = user.role == Role.SCHOOL_USER
     if not (is_school or permissions.is_la_staff(user)):
         raise PermissionDenied
@@ -79,7 +74,9 @@ def note_create(request: HttpRequest, visit_id: int) -> HttpResponse:
         raise PermissionDenied
     form = TemplateChoiceForm(request.POST or None, initial={"template": "standard"})
     if request.method == "POST" and form.is_valid():
-        note = notes.note_create(visit=visit, template_name=form.cleaned_data["template"], author=_user(request))
+        note = notes.note_create(
+            visit=visit, template_name=form.cleaned_data["template"], author=permissions.signed_in(request)
+        )
         messages.success(request, "Draft note started.")
         return redirect("notes:edit", pk=note.pk)
     return render(request, "visits/note_create.html", {"visit": visit, "form": form})
@@ -88,7 +85,7 @@ def note_create(request: HttpRequest, visit_id: int) -> HttpResponse:
 @login_required
 def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
     note = _note_for(request, pk)
-    user = _user(request)
+    user = permissions.signed_in(request)
     can_write = permissions.can_write_note(user, note.visit)
     evaluation = SelfEvaluation.objects.filter(visit=note.visit).first() if can_write else None
     return render(
@@ -123,7 +120,7 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST or None, template=template, self_grades=self_grades, note=note)
     if request.method == "POST" and form.is_valid():
         try:
-            notes.note_update(note=note, by=_user(request), **form.content())
+            notes.note_update(note=note, by=permissions.signed_in(request), **form.content())
         except notes.NoteWorkflowError as exc:
             form.add_error(None, str(exc))
         else:
@@ -139,7 +136,7 @@ def note_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     note = _note_for(request, pk)
-    user = _user(request)
+    user = permissions.signed_in(request)
     try:
         if action == "send":
             notes.note_send(note=note, by=user)
@@ -182,7 +179,9 @@ def note_correct(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReasonForm(request.POST)
     if form.is_valid():
         try:
-            correction = notes.note_correct(note=note, by=_user(request), reason=form.cleaned_data["reason"])
+            correction = notes.note_correct(
+                note=note, by=permissions.signed_in(request), reason=form.cleaned_data["reason"]
+            )
         except notes.NoteWorkflowError as exc:
             messages.error(request, str(exc))
         else:
@@ -196,7 +195,7 @@ def note_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def note_respond(request: HttpRequest, pk: int) -> HttpResponse:
     note = _note_for(request, pk)
-    user = _user(request)
+    user = permissions.signed_in(request)
     if not permissions.is_school_user_of(user, note.visit.establishment):
         raise PermissionDenied
     if note.status != NoteOfVisit.Status.SENT:
@@ -242,7 +241,7 @@ def note_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
 def self_evaluation(request: HttpRequest, visit_id: int) -> HttpResponse:
     """The school completes the form; the officer (and the school, once sent) reads it."""
     visit = _visit_for(request, visit_id)
-    user = _user(request)
+    user = permissions.signed_in(request)
     if not permissions.can_view_self_evaluation(user, visit):
         raise PermissionDenied
     existing = SelfEvaluation.objects.filter(visit=visit).select_related("submitted_by").first()
@@ -279,7 +278,7 @@ def self_evaluation(request: HttpRequest, visit_id: int) -> HttpResponse:
 
 @login_required
 def notice_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = permissions.signed_in(request)
     notices = list(Notice.objects.filter(recipient=user)[:100])
     unread = [n.pk for n in notices if n.read_at is None]
     Notice.objects.filter(Q(pk__in=unread)).update(read_at=timezone.now())
