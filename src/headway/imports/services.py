@@ -13,7 +13,7 @@ Every importer, now and later, follows the same rules:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
@@ -80,6 +80,21 @@ class ImportResult:
             f"{self.file}: {self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.skipped} skipped"
         )
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """How far an import has got, for a progress bar: rows read and problems found so far, and the phase
+    ("reading" while rows are checked, "writing" once the file has been accepted, "finished")."""
+
+    phase: str
+    rows_read: int
+    problems: int
+
+
+#: Called as an import goes on (every ``PROGRESS_EVERY`` rows, and at each change of phase).
+ProgressCallback = Callable[[ImportProgress], None]
+PROGRESS_EVERY = 1000
 
 
 class Importer(Generic[R]):
@@ -149,7 +164,9 @@ def _fit_cells(
     return cells, None
 
 
-def read_records(importer: Importer[R], path: Path, display_name: str) -> tuple[list[R], list[Problem], int, list[str]]:
+def read_records(
+    importer: Importer[R], path: Path, display_name: str, progress: ProgressCallback | None = None
+) -> tuple[list[R], list[Problem], int, list[str]]:
     """Validate every row. Returns the parsed records, the problems, the rows read and notices."""
     records: list[R] = []
     problems: list[Problem] = []
@@ -160,6 +177,8 @@ def read_records(importer: Importer[R], path: Path, display_name: str) -> tuple[
         spill_index = columns[importer.spill_field][0] if importer.spill_field in columns else None
         for number, raw_cells in table.rows:
             rows_read += 1
+            if progress is not None and rows_read % PROGRESS_EVERY == 0:
+                progress(ImportProgress("reading", rows_read, len(problems)))
             pad_short = importer.pad_short_rows or table.format != "csv"
             cells, length_problem = _fit_cells(raw_cells, len(table.header), spill_index, pad_short)
             if length_problem:
@@ -198,6 +217,7 @@ def run_import(
     actor_name: str = "",
     skip_bad_rows: bool = False,
     today: dt.date | None = None,
+    progress: ProgressCallback | None = None,
 ) -> ImportResult:
     """Import one file. A rejected file returns ``rejected=True`` with its problems and writes nothing."""
     name = display_name or path.name
@@ -205,7 +225,7 @@ def run_import(
     started = timezone.now()
     try:
         result.sha256 = file_sha256(path) if path.exists() else ""
-        records, problems, rows_read, notices = read_records(importer, path, name)
+        records, problems, rows_read, notices = read_records(importer, path, name, progress)
     except FileRejected as rejection:
         result.rejected = True
         result.errors = _listed(rejection.problems)
@@ -219,6 +239,8 @@ def run_import(
         )
         return result
     bad_rows = {p.row for p in problems}
+    if progress is not None:
+        progress(ImportProgress("writing", rows_read, len(problems)))
     with transaction.atomic():
         run = ImportRun.objects.create(
             kind=importer.kind,
@@ -256,6 +278,8 @@ def run_import(
             after={"kind": run.kind, "file": name, "sha256": run.sha256, **asdict(counts)},
         )
     result.import_id = run.pk
+    if progress is not None:
+        progress(ImportProgress("finished", rows_read, len(problems)))
     return result
 
 
