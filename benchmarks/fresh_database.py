@@ -20,6 +20,8 @@ def run_on_fresh_database(run: Callable[[str], int], *, prefix: str) -> int:
         temporary = tempfile.mkdtemp(prefix=prefix)
         os.environ["HEADWAY_VAR_DIR"] = temporary
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headway.settings")
+    # Debug stays off (it would keep every query in memory); Headway then needs a secret key to start.
+    os.environ.setdefault("HEADWAY_SECRET_KEY", "headway-benchmarks-only-secret-key-0123456789-abcdefghij")
     sys.path.insert(0, str(ROOT / "src"))
     import django
 

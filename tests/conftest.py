@@ -19,6 +19,15 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def tasks_run_at_once(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Background tasks run at once, in the request that hands them over (django-tasks' ImmediateBackend), and
+    uploads are kept in a temporary folder. tests/imports/test_background*.py and the import pages' browser
+    test use the real database queue and worker instead (tests/background.py)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture
 def hampshire_sample(db: None) -> ImportResult:
     result = load("gias", FIXTURES / "gias" / "valid" / "hampshire_extract_sample.csv")

@@ -11,7 +11,7 @@ concern rules, partnership rules and the accountability rules (a school's standi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +136,62 @@ def holds(condition: Condition, evidence: Mapping[str, Any]) -> tuple[bool, dict
     """Whether the condition holds, and every evidence value it read."""
     used: dict[str, Any] = {}
     return _read(condition, evidence, used), used
+
+
+def condition_names(condition: Condition) -> set[str]:
+    """Every evidence name the condition reads."""
+    if "all" in condition or "any" in condition:
+        return set().union(*(condition_names(part) for part in condition.get("all", condition.get("any", []))))
+    if "not" in condition:
+        return condition_names(condition["not"])
+    return {str(condition["evidence"])}
+
+
+_COMPILED: dict[int, tuple[Condition, Callable[[Mapping[str, Any]], bool]]] = {}
+
+
+def _compile(condition: Condition) -> Callable[[Mapping[str, Any]], bool]:
+    if "all" in condition or "any" in condition:
+        parts = [_compile(part) for part in condition.get("all", condition.get("any", []))]
+        if "all" in condition:
+            return lambda evidence: all(part(evidence) for part in parts)
+        return lambda evidence: any(part(evidence) for part in parts)
+    if "not" in condition:
+        inner = _compile(condition["not"])
+        return lambda evidence: not inner(evidence)
+    name = condition["evidence"]
+    if "equals" in condition:
+        wanted = condition["equals"]
+        return lambda evidence: bool(evidence.get(name) == wanted)
+    if "in" in condition:
+        values = condition["in"]
+        return lambda evidence: evidence.get(name) in values
+    operator = next(key for key in ("at_least", "at_most", "below", "above") if key in condition)
+    operand = condition[operator]
+    is_date = isinstance(operand, dt.date)
+
+    def compare(evidence: Mapping[str, Any]) -> bool:
+        value = evidence.get(name)
+        if value is None or isinstance(value, bool) or isinstance(value, dt.date) != is_date:
+            return False
+        if operator == "at_least":
+            return bool(value >= operand)
+        if operator == "at_most":
+            return bool(value <= operand)
+        if operator == "below":
+            return bool(value < operand)
+        return bool(value > operand)
+
+    return compare
+
+
+def matches(condition: Condition, evidence: Mapping[str, Any]) -> bool:
+    """Whether the condition holds (as ``holds`` says), without recording what it read: for deciding many
+    schools at once. Each condition is turned into a function once and kept."""
+    found = _COMPILED.get(id(condition))
+    if found is None or found[0] is not condition:
+        if len(_COMPILED) > 10_000:
+            _COMPILED.clear()
+        found = (condition, _compile(condition))
+        _COMPILED[id(condition)] = found
+    return found[1](evidence)

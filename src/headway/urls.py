@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="schools:list", permanent=False)),
+    path("", include("headway.home.urls")),
     path("schools/", include("headway.schools.urls")),
+    path("accounts/api-tokens/", include("headway.api.token_urls")),
     path("accounts/", include("headway.accounts.urls")),
+    path("api/", include("headway.api.urls")),
     path("imports/", include("headway.imports.urls")),
     path("strategy/", include("headway.strategy.urls")),
     path("performance/", include("headway.performance.urls")),

@@ -24,6 +24,7 @@ from headway.concerns.models import (
     AcademyContact,
     ActionPlan,
     Letter,
+    MeetingPack,
     ReviewGroupMeeting,
     RiseEngagement,
     SchoolCausingConcern,
@@ -52,6 +53,7 @@ LA_ONLY = {"anonymous": 302, "own_head": 404, "other_head": 404, "board": 404, "
 
 RULES: dict[str, dict[str, int]] = {
     "register": LA_LISTING,
+    "register_download": LA_LISTING,
     "meetings": LA_LISTING,
     "board": BOARD,
     "board_pdf": BOARD,
@@ -73,6 +75,8 @@ RULES: dict[str, dict[str, int]] = {
     "meeting": LA_ONLY,
     "pack": LA_ONLY,
     "pack_pdf": LA_ONLY,
+    "pack_made": LA_ONLY,
+    "pack_download": LA_ONLY,
     "rise": SHARED_WITH_SCHOOL,  # the school's own users see its RISE engagements, read-only
     "rise_end": LA_ONLY,
 }
@@ -118,6 +122,7 @@ class Setting:
     academy_letter: Letter
     contact: AcademyContact
     rise: RiseEngagement
+    pack: MeetingPack
 
 
 def _letter(concern: SchoolCausingConcern, by: User, subject: str) -> Letter:
@@ -200,6 +205,9 @@ def setting() -> Setting:
         academy_letter=_letter(academy, world.officer, "The Priory Primary School causing concern"),
         contact=contact,
         rise=universal,
+        pack=MeetingPack.objects.create(
+            meeting=held, requested_by=world.officer, status=MeetingPack.Status.READY, pdf=b"%PDF-1.4 the pack"
+        ),
     )
 
 
@@ -217,6 +225,8 @@ def url_for(name: str, setting: Setting) -> str:
         "letter_id": setting.letter.pk,
         "contact_id": setting.contact.pk,
         "engagement_id": setting.rise.pk,
+        "pack_id": setting.pack.pk,
+        "file_format": "csv",
     }
     converters = concerns_patterns()[name].pattern.converters  # type: ignore[attr-defined]
     return reverse(f"concerns:{name}", kwargs={key: values[key] for key in converters})

@@ -368,7 +368,13 @@ def test_the_pack_page_and_the_board_summary(world: World) -> None:
 def test_the_pack_pdf(world: World) -> None:
     designated(world)
     held = ReviewGroupMeeting.objects.get()
-    response = client_for(world.officer).get(reverse("concerns:pack_pdf", kwargs={"meeting_id": held.pk}))
+    officer = client_for(world.officer)
+    asked = officer.post(reverse("concerns:pack_pdf", kwargs={"meeting_id": held.pk}))  # made in the background
+    assert asked.status_code == 302
+    ready = officer.get(asked["Location"])
+    assert "The pack is ready" in ready.content.decode()
+    pack = held.packs.get()
+    response = officer.get(reverse("concerns:pack_download", kwargs={"meeting_id": held.pk, "pack_id": pack.pk}))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
 

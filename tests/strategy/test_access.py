@@ -43,6 +43,14 @@ RULES: dict[str, dict[str, int]] = {
         "admin": 200,
         "other_officer": 404,
     },
+    "kpi_table_csv": {
+        "anonymous": 302,
+        "school_user": 403,
+        "board": 200,
+        "officer": 200,
+        "admin": 200,
+        "other_officer": 404,
+    },
     "local_actual": {
         "anonymous": 302,
         "school_user": 403,

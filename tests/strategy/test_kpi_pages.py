@@ -93,7 +93,7 @@ def test_xlsx_download_has_a_row_per_kpi(ks4_2019: ImportResult, board_member: U
     response = signed_in(board_member).get(XLSX)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert 'filename="kpis-302-2019.xlsx"' in response["Content-Disposition"]
+    assert 'filename="barnet-kpis-2019-' in response["Content-Disposition"]
     workbook = load_workbook(BytesIO(response.content))
     sheet = workbook["KPIs 2019"]
     header = [cell.value for cell in sheet[1]]

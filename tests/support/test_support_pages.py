@@ -50,6 +50,7 @@ RULES = {
     "directory": LISTING,
     "provider_new": LISTING,
     "commissions": LISTING,
+    "commissions_download": LISTING,
     "traded": LISTING,
     "provider": OBJECT,
     "provider_edit": OBJECT,
@@ -57,7 +58,7 @@ RULES = {
     "commission_new": OBJECT,
     "commission": OBJECT,
 }
-GET_ONLY = {"directory", "commissions", "find"}  # a POST is not allowed at all
+GET_ONLY = {"directory", "commissions", "commissions_download", "find"}  # a POST is not allowed at all
 
 POST_DATA = {
     "action": "conflict",
@@ -145,6 +146,7 @@ def url_for(name: str, setting: Setting) -> str:
         "directory": reverse("support:directory") + "?la=850",
         "provider_new": reverse("support:provider_new") + "?la=850",
         "commissions": reverse("support:commissions") + "?la=850",
+        "commissions_download": reverse("support:commissions_download", args=["csv"]) + "?la=850",
         "traded": reverse("support:traded") + "?la=850",
         "provider": reverse("support:provider", args=[setting.jo.pk]),
         "provider_edit": reverse("support:provider_edit", args=[setting.jo.pk]),

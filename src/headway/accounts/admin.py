@@ -9,7 +9,7 @@ from headway.accounts.models import AuditEvent, User
 
 @admin.register(User)
 class HeadwayUserAdmin(UserAdmin):  # type: ignore[type-arg]
-    fieldsets = (*UserAdmin.fieldsets, ("Headway", {"fields": ("role", "local_authority", "schools")}))  # type: ignore[misc]
+    fieldsets = (*UserAdmin.fieldsets, ("Headway", {"fields": ("job_title", "role", "local_authority", "schools")}))  # type: ignore[misc]
     list_display = ("username", "get_full_name", "role", "local_authority", "is_active")
     list_filter = ("role", "local_authority", "is_active")
     filter_horizontal = ("schools", "groups", "user_permissions")

@@ -18,4 +18,5 @@ def access(request: HttpRequest) -> dict[str, Any]:
         "can_see_kpis": permissions.can_see_kpis(user),
         "can_see_la_dashboard": permissions.can_see_la_dashboard(user),
         "can_see_concerns": permissions.can_see_concerns(user),
+        "can_use_api": permissions.can_use_api(user),
     }

@@ -34,6 +34,7 @@ class User(AbstractUser):
         related_name="school_users",
         help_text="For school users: the schools this account may see.",
     )
+    job_title = models.CharField(max_length=150, blank=True, help_text="What they do, e.g. Link adviser.")
 
     def __str__(self) -> str:
         full_name = self.get_full_name()
@@ -74,3 +75,47 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events cannot be deleted.")
+
+
+class NoticeKind(models.TextChoices):
+    """The kinds of notice Headway sends. Each goes in the app always, and by e-mail as the user chooses."""
+
+    NOTE_AWAITING = "note_awaiting", "A note of visit is waiting for your response"
+    NOTE_SHARED = "note_shared", "A final note of visit has been shared with you"
+    NOTE_RESPONSE = "note_response", "A school has responded to your note of visit"
+    PLAN_REVIEW_DUE = "plan_review_due", "An action plan review is due"
+    LETTER_ISSUED = "letter_issued", "A letter has been issued to your school"
+    BOOKING = "booking", "A CPD place is booked, changed or cancelled"
+    WEEKLY_DIGEST = "weekly_digest", "Your weekly digest"
+
+
+class NoticePreference(models.Model):
+    """Whether a user wants one kind of notice by e-mail. No row means yes (the default)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preferences")
+    kind = models.CharField(max_length=30, choices=NoticeKind.choices)
+    email = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notice_preference_one_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_kind_display()} by e-mail {'on' if self.email else 'off'}"
+
+
+class NoticeSent(models.Model):
+    """A notice that must go only once (a plan review due on a date, a week's digest), recorded when it goes so
+    that running the scheduled check again sends nothing more."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200, help_text="What was sent, e.g. plan-review-due:12:2026-03-17.")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], name="notice_sent_once")]
+
+    def __str__(self) -> str:
+        return f"{self.key} to {self.recipient}"

@@ -85,6 +85,8 @@ def sections_for(request: HttpRequest) -> list[Section]:
         found.append(data)
     if permissions.can_import(user):
         found.append(Section("imports", "Imports", [Link("Imports", "imports:upload", ("imports",))], ("imports",)))
+    if permissions.can_manage_people(user):
+        found.append(Section("people", "People", [Link("People", "accounts:people", ("accounts",))], ("accounts",)))
     for section in found:
         section.links = [link for link in section.links if _resolves(link.url_name)]
     return [section for section in found if section.links]

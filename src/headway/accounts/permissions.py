@@ -13,6 +13,7 @@ from headway.accounts.models import Role, User
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
+    from headway.risk.models import CategorisationRound
     from headway.schools.models import Establishment, LocalAuthority
     from headway.visits.models import NoteOfVisit, Visit
 
@@ -36,6 +37,12 @@ def is_la_staff(user: AnyUser) -> bool:
 
 def can_import(user: AnyUser) -> bool:
     """Only LA administrators (and superusers) load files into the register."""
+    active = _active(user)
+    return active is not None and (active.is_superuser or active.role == Role.LA_ADMIN)
+
+
+def can_train_risk_model(user: AnyUser) -> bool:
+    """Only LA administrators (and superusers) start training the risk model from the browser."""
     active = _active(user)
     return active is not None and (active.is_superuser or active.role == Role.LA_ADMIN)
 
@@ -130,20 +137,49 @@ def can_categorise(user: AnyUser, local_authority: LocalAuthority) -> bool:
     return active.is_superuser or active.local_authority_id == local_authority.pk
 
 
-def can_see_categorisation(user: AnyUser, establishment: Establishment) -> bool:
-    """LA staff of the school's authority; its own school users only when the LA shares categories."""
+def categorisation_schools_visible_to(user: AnyUser) -> QuerySet[Establishment]:
+    """The schools whose category (decisions, proposals and their reasons) the user may see: LA staff their
+    authority's (superusers every school); a school's own users only where its LA shares categories with
+    schools; nobody else (board members included). The school's page and the API both ask here."""
+    from headway.schools.models import Establishment
+
     active = _active(user)
-    if active is None or not can_view_establishment(active, establishment):
-        return False
+    if active is None:
+        return Establishment.objects.none()
+    visible = establishments_visible_to(active)
     if is_la_staff(active):
-        return active.is_superuser or active.local_authority_id == establishment.local_authority_id
+        return visible if active.is_superuser else visible.filter(local_authority_id=active.local_authority_id)
     if active.role == Role.SCHOOL_USER:
         from headway.risk.models import CategorisationSetting
 
-        return CategorisationSetting.objects.filter(
-            local_authority_id=establishment.local_authority_id, share_category_with_schools=True
-        ).exists()
-    return False
+        sharing = CategorisationSetting.objects.filter(share_category_with_schools=True).values("local_authority_id")
+        return visible.filter(local_authority_id__in=sharing)
+    return Establishment.objects.none()
+
+
+def can_see_categorisation(user: AnyUser, establishment: Establishment) -> bool:
+    """LA staff of the school's authority; its own school users only when the LA shares categories."""
+    return categorisation_schools_visible_to(user).filter(pk=establishment.pk).exists()
+
+
+def categorisation_rounds_visible_to(user: AnyUser) -> QuerySet[CategorisationRound]:
+    """The categorisation rounds the user may open: LA staff their authority's (superusers every round)."""
+    from headway.risk.models import CategorisationRound
+
+    active = _active(user)
+    if active is None or not is_la_staff(active):
+        return CategorisationRound.objects.none()
+    if active.is_superuser:
+        return CategorisationRound.objects.all()
+    return CategorisationRound.objects.filter(local_authority_id=active.local_authority_id)
+
+
+def categorisation_round_for(user: AnyUser, pk: int) -> CategorisationRound:
+    """A round the user may open; 404 otherwise (another authority's round is not confirmed)."""
+    found = categorisation_rounds_visible_to(user).select_related("local_authority").filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such round for you.")
+    return found
 
 
 # Notes of visit and self-evaluation ---------------------------------------------------------------------------
@@ -203,6 +239,27 @@ def can_plan_visits(user: AnyUser, local_authority: LocalAuthority, *, capacity:
     if active.is_superuser:
         return True
     return active.local_authority_id == local_authority.pk and (not capacity or active.role == Role.LA_ADMIN)
+
+
+def school_visits_visible_to(user: AnyUser) -> QuerySet[Establishment]:
+    """The schools whose visits the user may read: LA staff of the school's authority (who also change them,
+    ``can_plan_visits``) and the school's own users; nobody else (board members included). The school's
+    visits page and the API both ask here."""
+    from headway.schools.models import Establishment
+
+    active = _active(user)
+    if active is None:
+        return Establishment.objects.none()
+    visible = establishments_visible_to(active)
+    if is_la_staff(active):
+        return visible if active.is_superuser else visible.filter(local_authority_id=active.local_authority_id)
+    if active.role == Role.SCHOOL_USER:
+        return visible
+    return Establishment.objects.none()
+
+
+def can_see_school_visits(user: AnyUser, establishment: Establishment) -> bool:
+    return school_visits_visible_to(user).filter(pk=establishment.pk).exists()
 
 
 # Schools causing concern ----------------------------------------------------------------------------------------
@@ -314,6 +371,56 @@ def can_answer_partnership_survey(user: AnyUser, establishment: Establishment) -
     """The school's own users answer the partnership survey for it; LA staff of its authority may too (on the
     school's behalf, recorded as themselves)."""
     return is_school_user_of(user, establishment) or can_manage_support(user, establishment.local_authority)
+
+
+# The read API ------------------------------------------------------------------------------------------------------
+
+
+def can_use_api(user: AnyUser) -> bool:
+    """Every active signed-in user may use the read API and keep API tokens; what each endpoint returns follows
+    the same rules as the pages (the functions above)."""
+    return _active(user) is not None
+
+
+# People (accounts) -------------------------------------------------------------------------------------------------
+
+
+def can_manage_people(user: AnyUser) -> bool:
+    """LA administrators of an authority add people, set their role and schools, and close their accounts."""
+    active = _active(user)
+    return active is not None and active.role == Role.LA_ADMIN and active.local_authority_id is not None
+
+
+def people_managed_by(user: AnyUser) -> QuerySet[User]:
+    """The people an LA administrator looks after: their authority's people, and school users whose schools are
+    all the authority's; never a superuser or anyone with a school of another authority."""
+    from django.db.models import Q
+
+    from headway.schools.models import Establishment
+
+    active = _active(user)
+    if active is None or not can_manage_people(active):
+        return User.objects.none()
+    authority = active.local_authority_id
+    elsewhere = User.objects.filter(schools__in=Establishment.objects.exclude(local_authority_id=authority))
+    return (
+        User.objects.filter(
+            Q(local_authority_id=authority)
+            | Q(role=Role.SCHOOL_USER, local_authority__isnull=True, schools__local_authority_id=authority)
+        )
+        .exclude(pk__in=elsewhere.values("pk"))
+        .exclude(is_superuser=True)
+        .exclude(is_staff=True)
+        .distinct()
+    )
+
+
+def person_for(user: AnyUser, pk: int) -> User:
+    """A person the LA administrator looks after; 404 for anyone else (another authority's people included)."""
+    found = people_managed_by(user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("No such person for you.")
+    return found
 
 
 def signed_in(request: HttpRequest) -> User:

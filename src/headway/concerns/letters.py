@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -288,7 +288,31 @@ def _address(concern: SchoolCausingConcern, addressee: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
+#: Characters Word (XML 1.0) cannot hold, which python-docx refuses: control characters other than tab and
+#: line ends. The importers refuse them in names; a name that got in some other way is printed without them.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    return _UNPRINTABLE.sub("", text)
+
+
+def _printable_layout(layout: LetterLayout) -> LetterLayout:
+    return replace(
+        layout,
+        letterhead=printable(layout.letterhead),
+        service=printable(layout.service),
+        address=tuple(printable(line) for line in layout.address),
+        subject=printable(layout.subject),
+        blocks=tuple(Block(block.kind, printable(block.text)) for block in layout.blocks),
+        signatory=printable(layout.signatory),
+        signatory_title=printable(layout.signatory_title),
+        footer=printable(layout.footer),
+    )
+
+
 def letter_docx(layout: LetterLayout) -> bytes:
+    layout = _printable_layout(layout)
     document = docx.Document()
     normal = document.styles["Normal"]
     normal.font.name = "Arial"
@@ -343,6 +367,7 @@ def letter_docx(layout: LetterLayout) -> bytes:
 
 
 def letter_pdf(layout: LetterLayout, *, compress: bool = True) -> bytes:
+    layout = _printable_layout(layout)
     pdf = FooterPDF(format="A4")
     pdf.footer_text = layout.footer
     pdf.set_compression(compress)

@@ -470,3 +470,28 @@ class RiseEngagement(models.Model):
     @property
     def is_open(self) -> bool:
         return self.ended_on is None
+
+
+class MeetingPack(models.Model):
+    """A PDF of a review group meeting's pack, made by the background runner (``headway.concerns.tasks``) when
+    someone asks for it. Anyone who may see the meeting may download it; the newest few of each meeting are
+    kept (``headway.concerns.packs``)."""
+
+    class Status(models.TextChoices):
+        MAKING = "making", "Being made"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Could not be made"
+
+    meeting = models.ForeignKey(ReviewGroupMeeting, on_delete=models.CASCADE, related_name="packs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.MAKING)
+    task_id = models.CharField(max_length=64, blank=True, help_text="The background task making it.")
+    pdf = models.BinaryField(blank=True, default=b"", editable=False)
+    made_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Review group pack, {self.meeting.held_on:%d %B %Y}"

@@ -41,6 +41,26 @@ def register(local_authority: LocalAuthority, *, include_removed: bool = False) 
     return concerns.order_by("establishment__name", "-designated_on")
 
 
+def register_rows(
+    local_authority: LocalAuthority, policy: ConcernPolicy, today: dt.date, *, include_removed: bool = False
+) -> list[dict[str, Any]]:
+    """The register's lines (the page, the review group's agenda and the API): each school's concern, months on
+    the register, open warning notice, and when its plan's review is due and whether that is overdue."""
+    rows: list[dict[str, Any]] = []
+    for concern in register(local_authority, include_removed=include_removed):
+        due = rules.plan_review_due(concern, policy) if concern.is_open else None
+        rows.append(
+            {
+                "concern": concern,
+                "months": rules.months_between(concern.designated_on, concern.removed_on or today),
+                "notice": open_warning_notice(concern),
+                "review_due": due,
+                "overdue": due is not None and due < today,
+            }
+        )
+    return rows
+
+
 def current_plan(concern: SchoolCausingConcern) -> ActionPlan | None:
     return concern.plans.order_by("-version").prefetch_related("milestones", "actions", "support").first()
 
@@ -344,3 +364,78 @@ def board_summary(local_authority: LocalAuthority, *, term_start: dt.date, term_
         "commissioned_hours": commissioned_hours,
         "commissioned_cost": commissioned_cost,
     }
+
+
+# For the home pages and the school summary (headway.home) ---------------------------------------------------
+
+
+def open_concerns(establishments: QuerySet[Establishment]) -> dict[int, SchoolCausingConcern]:
+    """Each school's open concern (at most one), by school id, in one query."""
+    return {
+        concern.establishment_id: concern
+        for concern in SchoolCausingConcern.objects.filter(establishment__in=establishments)
+        .exclude(status=ConcernStatus.REMOVED)
+        .select_related("establishment", "lead_officer")
+    }
+
+
+@dataclass(frozen=True)
+class PlanReviewDue:
+    concern: SchoolCausingConcern
+    due_on: dt.date
+    overdue: bool
+
+
+def plan_reviews_due(
+    concerns: list[SchoolCausingConcern], policy: ConcernPolicy, *, today: dt.date, within_days: int = 14
+) -> list[PlanReviewDue]:
+    """The open concerns whose action plan must be reviewed by ``today + within_days`` (or should already have
+    been), soonest first: the same date as ``rules.plan_review_due``, for many concerns in two queries."""
+    ids = [c.pk for c in concerns if c.is_open]
+    agreed: dict[int, tuple[int, dt.date]] = {}
+    for concern_id, version, agreed_on in ActionPlan.objects.filter(concern_id__in=ids).values_list(
+        "concern_id", "version", "agreed_on"
+    ):
+        if concern_id not in agreed or version > agreed[concern_id][0]:
+            agreed[concern_id] = (version, agreed_on)
+    reviewed: dict[int, dt.date] = {}
+    for concern_id, reviewed_on in PlanReview.objects.filter(plan__concern_id__in=ids).values_list(
+        "plan__concern_id", "reviewed_on"
+    ):
+        reviewed[concern_id] = max(reviewed_on, reviewed.get(concern_id, reviewed_on))
+    horizon = today + dt.timedelta(days=within_days)
+    found = []
+    for concern in concerns:
+        if concern.pk not in agreed:
+            continue
+        since = agreed[concern.pk][1]
+        if concern.pk in reviewed:
+            since = max(since, reviewed[concern.pk])
+        due = since + dt.timedelta(days=policy.plan_review_at_least_every_days)
+        if due <= horizon:
+            found.append(PlanReviewDue(concern=concern, due_on=due, overdue=due < today))
+    return sorted(found, key=lambda item: (item.due_on, item.concern.establishment.name))
+
+
+def concerns_led_by(officer: Any) -> list[SchoolCausingConcern]:
+    """The open concerns the officer leads, by school name."""
+    return list(
+        SchoolCausingConcern.objects.filter(lead_officer=officer)
+        .exclude(status=ConcernStatus.REMOVED)
+        .select_related("establishment__local_authority", "lead_officer")
+        .order_by("establishment__name", "pk")
+    )
+
+
+def next_review_group_meeting(local_authority: LocalAuthority, *, today: dt.date) -> ReviewGroupMeeting | None:
+    """The authority's next meeting of the schools-causing-concern review group, on or after ``today``."""
+    return (
+        ReviewGroupMeeting.objects.filter(local_authority=local_authority, held_on__gte=today)
+        .order_by("held_on", "pk")
+        .first()
+    )
+
+
+def concerns_without_plan(local_authority: LocalAuthority) -> list[SchoolCausingConcern]:
+    """Open concerns of the authority with no action plan recorded yet, longest on the register first."""
+    return list(register(local_authority).filter(plans__isnull=True).order_by("designated_on", "establishment__name"))

@@ -190,6 +190,9 @@ def _letters(
             target=letter,
             after={"kind": kind, "recipient": letter.recipient, "addressee": letter.addressee, "dated": dated},
         )
+    from headway.concerns.notices import letters_issued
+
+    letters_issued(concern, letters)
     return letters
 
 

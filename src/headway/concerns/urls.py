@@ -6,6 +6,7 @@ from headway.concerns.rise_views import rise_end, rise_school
 app_name = "concerns"
 urlpatterns = [
     path("", views.register, name="register"),
+    path("download.<str:file_format>", views.register_download, name="register_download"),
     path("schools/<int:urn>/", views.case, name="case"),
     path("schools/<int:urn>/lead-officer/", views.lead_officer, name="lead_officer"),
     path("schools/<int:urn>/judgements/", views.judgement, name="judgement"),
@@ -26,7 +27,9 @@ urlpatterns = [
     path("meetings/", views.meetings, name="meetings"),
     path("meetings/<int:meeting_id>/", views.meeting, name="meeting"),
     path("meetings/<int:meeting_id>/pack/", views.pack, name="pack"),
-    path("meetings/<int:meeting_id>/pack.pdf", views.pack_pdf, name="pack_pdf"),
+    path("meetings/<int:meeting_id>/pack/pdf/", views.pack_pdf, name="pack_pdf"),
+    path("meetings/<int:meeting_id>/pack/pdf/<int:pack_id>/", views.pack_made, name="pack_made"),
+    path("meetings/<int:meeting_id>/pack/pdf/<int:pack_id>/download.pdf", views.pack_download, name="pack_download"),
     path("board/", views.board, name="board"),
     path("board.pdf", views.board_pdf, name="board_pdf"),
 ]

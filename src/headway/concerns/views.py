@@ -18,9 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from headway import background
 from headway.accounts import permissions
 from headway.accounts.models import User
-from headway.concerns import rules, selectors, services
+from headway.concerns import packs, rules, selectors, services
+from headway.concerns.downloads import register_table
 from headway.concerns.forms import (
     AcademyContactForm,
     AcademyResponseForm,
@@ -41,6 +43,7 @@ from headway.concerns.models import (
     AcademyContact,
     DecisionKind,
     Letter,
+    MeetingPack,
     PlanReview,
     ReviewGroupMeeting,
     SchoolCausingConcern,
@@ -50,7 +53,7 @@ from headway.concerns.policy import ConcernPolicy, concern_policy_in_force
 from headway.concerns.services import ConcernRuleError
 from headway.concerns.timeline import audit_trail_for
 from headway.refusals import attempt
-from headway.reports import terms
+from headway.reports import downloads, terms
 from headway.schools.areas import area_filter_for
 from headway.schools.models import Establishment, LocalAuthority
 
@@ -124,19 +127,7 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
 def _register_rows(
     local_authority: LocalAuthority, policy: ConcernPolicy, today: dt.date, *, include_removed: bool = False
 ) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    for concern in selectors.register(local_authority, include_removed=include_removed):
-        due = rules.plan_review_due(concern, policy) if concern.is_open else None
-        rows.append(
-            {
-                "concern": concern,
-                "months": rules.months_between(concern.designated_on, concern.removed_on or today),
-                "notice": selectors.open_warning_notice(concern),
-                "review_due": due,
-                "overdue": due is not None and due < today,
-            }
-        )
-    return rows
+    return selectors.register_rows(local_authority, policy, today, include_removed=include_removed)
 
 
 # The register ------------------------------------------------------------------------------------------------------
@@ -162,8 +153,24 @@ def register(request: HttpRequest) -> HttpResponse:
             "today": _today(),
             "area_filter": area_filter,
             "area_keep": keep,
+            "downloads": downloads.links(request, "concerns:register_download"),
         },
     )
+
+
+@login_required
+@require_safe
+def register_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The register as CSV or a spreadsheet, with the page's filters; the same people as the page."""
+    file_format = downloads.checked_format(file_format)
+    authority = permissions.concerns_authority_for(request.user, request.GET.get("la", ""))
+    include_removed = request.GET.get("removed") == "1"
+    area_filter = area_filter_for(authority, request.GET.get("area"))
+    rows = _register_rows(authority, _policy(), _today(), include_removed=include_removed)
+    kept = [row for row in rows if area_filter.keeps(row["concern"].establishment.area_id)]
+    area = area_filter.chosen.title if area_filter.chosen is not None else ""
+    table = register_table(authority, kept, include_removed=include_removed, area=area)
+    return downloads.response(table, file_format, authority.name, "schools-causing-concern")
 
 
 # A school's case ---------------------------------------------------------------------------------------------------
@@ -712,12 +719,54 @@ def pack(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
 
 @login_required
-@require_safe
 def pack_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    from headway.concerns.pdf import review_group_pack_pdf
-
+    """The pack as a PDF: made in the background when asked for (``headway.concerns.packs``), with the packs
+    already made."""
     meeting = _meeting_for(request, meeting_id)
-    return _pdf(review_group_pack_pdf(meeting), f"review-group-{meeting.held_on:%Y-%m-%d}.pdf")
+    if request.method == "POST":
+        made = packs.request_pack(meeting, by=permissions.signed_in(request))
+        return redirect("concerns:pack_made", meeting_id=meeting.pk, pack_id=made.pk)
+    return render(
+        request,
+        "concerns/pack_pdf.html",
+        {"meeting": meeting, "packs": meeting.packs.select_related("requested_by").defer("pdf")},
+    )
+
+
+def _pack_for(request: HttpRequest, meeting_id: int, pack_id: int) -> MeetingPack:
+    """A pack of a meeting the person may see (404 for anyone else, as for the meeting)."""
+    meeting = _meeting_for(request, meeting_id)
+    return get_object_or_404(MeetingPack.objects.select_related("meeting").defer("pdf"), pk=pack_id, meeting=meeting)
+
+
+@login_required
+@require_safe
+def pack_made(request: HttpRequest, meeting_id: int, pack_id: int) -> HttpResponse:
+    """The pack being made (reloading itself until it is ready), then the link to download it."""
+    made = _pack_for(request, meeting_id, pack_id)
+    now = packs.pack_state(made)
+    if now in {"waiting", "running"}:
+        return background.waiting_page(
+            request,
+            background.TaskState(made.task_id, now, None, None, None),
+            title="Making the review group pack",
+            explanation="Headway is putting the agenda, the register and the decisions into one PDF.",
+            back_url=reverse("concerns:pack", kwargs={"meeting_id": meeting_id}),
+            back_text="The review group pack",
+        )
+    return render(request, "concerns/pack_made.html", {"meeting": made.meeting, "pack": made, "failed": now != "ready"})
+
+
+@login_required
+@require_safe
+def pack_download(request: HttpRequest, meeting_id: int, pack_id: int) -> HttpResponse:
+    made = _pack_for(request, meeting_id, pack_id)
+    if made.status != MeetingPack.Status.READY:
+        raise Http404("The pack is not ready.")
+    content = MeetingPack.objects.values_list("pdf", flat=True).get(pk=made.pk)
+    response = _pdf(bytes(content), f"review-group-{made.meeting.held_on:%Y-%m-%d}.pdf")
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 # The termly board summary ------------------------------------------------------------------------------------------

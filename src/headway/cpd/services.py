@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from headway.accounts import audit
 from headway.accounts.models import User
+from headway.cpd import notices
 from headway.cpd import permissions as cpd_permissions
 from headway.cpd.models import Audience, Booking, Course, CourseKind, Evaluation, Rating
 from headway.cpd.needs import long_date, topics
@@ -213,6 +214,7 @@ def course_update(
         old, new = audit.changes(before, course_state(locked))
         if new:
             audit.record(actor=by, verb="cpd course changed", target=locked, before=old, after=new, reason=reason)
+        notices.course_moved(locked, before)
     return locked
 
 
@@ -278,6 +280,7 @@ def booking_make(
             booked_by=by,
         )
         audit.record(actor=by, verb="cpd place booked", target=booking, after=booking_state(booking))
+        notices.booking_made(booking)
     return booking
 
 
@@ -311,6 +314,7 @@ def booking_cancel(*, booking: Booking, by: User, reason: str = "", today: dt.da
             after={"status": locked.status},
             reason=reason.strip(),
         )
+        notices.booking_cancelled(locked)
     return locked
 
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from headway.imports.rows import Row
+from headway.imports.rows import Row, quoted
 from headway.imports.services import Counts, ImportContext, Importer, sync_rows
 from headway.inspections import frameworks
 
@@ -135,14 +135,14 @@ class EarlyYearsImporter(Importer[ProviderRecord]):
     def _flag(self, row: Row, name: str) -> bool:
         value = row.text(name).lower()
         if value not in FLAGS:
-            row.error(name, f"{row.text(name)!r} is not Y or N")
+            row.error(name, f"{quoted(row.text(name))} is not Y or N")
             return False
         return FLAGS[value]
 
     def parse(self, row: Row) -> ProviderRecord | None:
         urn = row.text("urn", required=True).upper()
         if urn and not URN.match(urn):
-            row.error("urn", f"{urn!r} is not an Ofsted URN (e.g. EY123456)")
+            row.error("urn", f"{quoted(urn)} is not an Ofsted URN (e.g. EY123456)")
         if urn in self._seen:
             row.error("urn", f"{urn} is given twice (first at row {self._seen[urn]})")
         self._seen.setdefault(urn, row.number)
@@ -237,17 +237,31 @@ class EarlyYearsImporter(Importer[ProviderRecord]):
         authorities = {la.name.lower(): la.pk for la in LocalAuthority.objects.all()}
         rows: dict[str, dict[str, Any]] = {}
         unknown: set[str] = set()
+        others = 0
         for record in records:
             authority = authorities.get(record.local_authority.lower())
             if authority is None:
                 unknown.add(record.local_authority)
                 continue
+            if context.authority is not None and authority != context.authority_id:
+                # An LA administrator's file changes their own authority's settings only.
+                others += 1
+                continue
             rows[record.urn] = {**record.values, "local_authority_id": authority}
+        existing_elsewhere = (
+            Setting.objects.filter(provider_urn__in=list(rows)).exclude(local_authority_id=context.authority_id)
+            if context.authority is not None
+            else Setting.objects.none()
+        )
+        for urn in existing_elsewhere.values_list("provider_urn", flat=True):
+            rows.pop(urn, None)
+            others += 1
+        context.leave(others, "setting(s)")
         existing = Setting.objects.filter(provider_urn__in=list(rows)).values(
             "id", "provider_urn", "local_authority_id", *SETTING_FIELDS
         )
         counts, ids = sync_rows(Setting, key="provider_urn", rows=rows, existing=list(existing))
-        skipped = sum(1 for record in records if record.urn not in rows)
+        skipped = sum(1 for record in records if record.urn not in rows) - others
         if unknown:
             context.notices.append(
                 f"{skipped} provider(s) of local authorities not in the register were skipped: "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +103,13 @@ def settings_policy_named(name: str = DEFAULT_POLICY) -> SettingsPolicy:
     path = configuration.find("settings", name)
     if path is None:
         raise PolicyError(configuration.missing("settings", name))
+    return _settings_policy_at(path, path.stat().st_mtime)
+
+
+@lru_cache(maxsize=32)
+def _settings_policy_at(path: Path, mtime: float) -> SettingsPolicy:
+    """A policy file read once while it is unchanged (``mtime``): a page counting every LA's settings reads
+    each LA's policy, and parsing one takes a tenth of a second."""
     return load_settings_policy(path)
 
 

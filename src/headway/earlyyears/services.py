@@ -168,7 +168,9 @@ def concern_open(
     if not reasons.strip():
         raise SettingRuleError("Say why the setting causes concern.")
     with transaction.atomic():
-        if SettingCausingConcern.objects.select_for_update().filter(setting=setting, removed_on__isnull=True).exists():
+        # The setting's row is locked: a setting not causing concern has no concern row to lock.
+        Setting.objects.select_for_update().filter(pk=setting.pk).exists()
+        if SettingCausingConcern.objects.filter(setting=setting, removed_on__isnull=True).exists():
             raise SettingRuleError(f"{setting.display_name} is already causing concern.")
         concern = SettingCausingConcern.objects.create(
             setting=setting, since=since, reasons=reasons, lead_officer=lead_officer

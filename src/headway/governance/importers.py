@@ -20,11 +20,11 @@ from typing import Any
 
 from headway.governance.models import Appointment, Board
 from headway.governance.roles import category_of, person_key, role_kind
-from headway.imports.rows import Row
+from headway.imports.rows import Row, quoted
 from headway.imports.services import Counts, ImportContext, Importer, sync_rows
 from headway.queries import in_chunks
 from headway.schools.importers import values_by_key
-from headway.schools.models import Establishment, Group
+from headway.schools.models import Establishment, Group, GroupMembership
 
 APPOINTMENT_FIELDS = (
     "board_id",
@@ -81,7 +81,7 @@ class GovernanceImporter(Importer[AppointmentRecord]):
     def parse(self, row: Row) -> AppointmentRecord | None:
         gid = row.text("gid", required=True, max_length=20)
         if gid and not gid.isdigit():
-            row.error("gid", f"{gid!r} is not a GIAS appointment number (GID)")
+            row.error("gid", f"{quoted(gid)} is not a GIAS appointment number (GID)")
         elif gid in self._rows_by_gid:
             row.error("gid", f"appointment {gid} is already in the file at row {self._rows_by_gid[gid]}")
         elif gid:
@@ -89,13 +89,13 @@ class GovernanceImporter(Importer[AppointmentRecord]):
         urn = row.integer("urn", minimum=1)
         uid = row.text("uid", max_length=20)
         if uid and not uid.isdigit():
-            row.error("uid", f"{uid!r} is not a GIAS group UID")
+            row.error("uid", f"{quoted(uid)} is not a GIAS group UID")
         if urn is None and not uid and not row.errors:
             row.error("urn", "a URN (for a school's board) or a UID (for a trust's board) is required")
         role = row.text("role", required=True, max_length=120)
         kind = role_kind(role) if role else None
         if role and kind is None:
-            row.error("role", f"{role!r} is not a role GIAS uses")
+            row.error("role", f"{quoted(role)} is not a role GIAS uses")
         appointed_on = row.date("appointed_on")
         term_ends_on = row.date("term_ends_on")
         if appointed_on and term_ends_on and term_ends_on < appointed_on:
@@ -125,10 +125,30 @@ class GovernanceImporter(Importer[AppointmentRecord]):
             return None
         return AppointmentRecord(gid=gid, urn=urn, uid=uid, companies_house_number=companies_house, values=values)
 
+    @staticmethod
+    def _own_trust_boards(records: list[AppointmentRecord], context: ImportContext) -> list[AppointmentRecord]:
+        uids = sorted({r.uid for r in records if r.urn is None})
+        own = _trusts_with_academies_in(uids, context.authority or "")
+        kept = [r for r in records if r.urn is not None or r.uid in own]
+        context.leave(len(records) - len(kept), "appointment(s) on boards of trusts")
+        return kept
+
     def apply(self, records: list[AppointmentRecord], context: ImportContext) -> Counts:
         counts = Counts()
         urns = sorted({r.urn for r in records if r.urn is not None})
-        schools = {row["urn"]: row["id"] for row in values_by_key(Establishment, "urn", urns, [])}
+        schools: dict[int, int] = {}
+        others: set[int] = set()
+        for row in values_by_key(Establishment, "urn", urns, ["local_authority__code"]):
+            if context.may_change(row["local_authority__code"]):
+                schools[row["urn"]] = row["id"]
+            else:
+                others.add(row["urn"])
+        if context.authority is not None:
+            # An LA administrator's file changes their own schools' boards, and the boards of trusts with an
+            # academy of theirs; every other board is left as it was.
+            records = self._own_trust_boards(records, context)
+            context.leave(sum(1 for r in records if r.urn in others), "appointment(s) at schools")
+            records = [r for r in records if r.urn not in others]
         unknown = [r for r in records if r.urn is not None and r.urn not in schools]
         if unknown:
             missing = len({r.urn for r in unknown})
@@ -157,6 +177,17 @@ class GovernanceImporter(Importer[AppointmentRecord]):
             f"created, {board_counts.updated} updated"
         )
         return counts
+
+
+def _trusts_with_academies_in(uids: Iterable[str], la_code: str) -> set[str]:
+    found: set[str] = set()
+    for chunk in in_chunks(uids):
+        found.update(
+            GroupMembership.objects.filter(
+                group__uid__in=chunk, left_on__isnull=True, establishment__local_authority__code=la_code
+            ).values_list("group__uid", flat=True)
+        )
+    return found
 
 
 def _trust_groups(uids: Iterable[str]) -> dict[str, int]:

@@ -112,7 +112,9 @@ def vice_chair_choose(*, board: Board, appointment: Appointment | None, by: User
     if appointment is not None and appointment.pk not in {a.pk for a in vice_chair_choices(board, today)}:
         raise GovernanceRuleError(f"{appointment.name} is not a current governor of this board other than its chair.")
     with transaction.atomic():
-        locked = Board.objects.select_for_update(of=("self",)).select_related("vice_chair").get(pk=board.pk)
+        # No select_related here: on PostgreSQL a row lock waited for re-reads the locked row but not the rows
+        # joined to it, so a joined vice chair could be the one from before the other change.
+        locked = Board.objects.select_for_update().get(pk=board.pk)
         before = locked.vice_chair
         if (before.pk if before else None) == (appointment.pk if appointment else None):
             return locked

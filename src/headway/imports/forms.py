@@ -3,10 +3,19 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 
 from headway.imports.registry import importers
 
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+def max_upload_bytes() -> int:
+    return int(settings.HEADWAY_MAX_UPLOAD_BYTES)
+
+
+def too_large_message() -> str:
+    megabytes = max_upload_bytes() / (1024 * 1024)
+    shown = f"{megabytes:,.0f} MB" if megabytes >= 1 else f"{max_upload_bytes():,} bytes"
+    return f"The file must be smaller than {shown}. Ask your Headway administrator to import a larger file."
 
 
 class ImportUploadForm(forms.Form):
@@ -58,6 +67,6 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 200 MB.")
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(too_large_message())
         return upload

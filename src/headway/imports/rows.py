@@ -27,6 +27,16 @@ def quoted(value: str) -> str:
     return repr(value)
 
 
+#: The longest message a problem carries: a value quoted whole by a check that did not use ``quoted`` is cut.
+MAX_MESSAGE = 2 * QUOTED_CHARACTERS + 200
+
+
+def bounded(message: str) -> str:
+    if len(message) <= MAX_MESSAGE:
+        return message
+    return message[:MAX_MESSAGE] + f"... (and {len(message) - MAX_MESSAGE} more characters)"
+
+
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%Y%m%d", "%d/%m/%y", "%Y-%m-%dT%H:%M:%S", "%d-%m-%Y %H:%M")
 
 
@@ -56,12 +66,12 @@ class Row:
 
     def error(self, field: str | None, message: str) -> None:
         column = self.header(field) if field else None
-        self.errors.append(Problem(self.file, self.number, column, message))
+        self.errors.append(Problem(self.file, self.number, column, bounded(message)))
 
     def notice(self, field: str | None, message: str) -> None:
         """Something worth saying about a value that does not stop the row being imported."""
         column = self.header(field) if field else None
-        self.notices.append(Problem(self.file, self.number, column, message))
+        self.notices.append(Problem(self.file, self.number, column, bounded(message)))
 
     def raw(self, field: str) -> str:
         position = self.columns.get(field)

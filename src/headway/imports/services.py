@@ -13,7 +13,8 @@ Every importer, now and later, follows the same rules:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
@@ -32,6 +33,8 @@ R = TypeVar("R")
 
 #: How many problems are listed before the rest are only counted.
 MAX_LISTED_PROBLEMS = 1000
+#: Records written at a time by an importer that ``streams``.
+WRITE_BATCH = 5000
 
 
 @dataclass
@@ -50,10 +53,45 @@ class Counts:
 
 @dataclass
 class ImportContext:
+    """What an importer's ``apply`` knows of the import: the run, who and when, the notices so far, and the
+    authority an LA administrator's import is limited to (``authority``, its code; None for a superuser or the
+    command line, whose imports change every authority's schools)."""
+
     run: ImportRun
     user: User | None
     today: dt.date
     notices: list[str] = field(default_factory=list)
+    authority: str | None = None
+    authority_id: int | None = None
+    authority_name: str = ""
+    #: schools (or settings, boards, links) of other authorities the file gave but the import left as they were
+    left: int = 0
+
+    def may_change(self, la_code: str | None) -> bool:
+        """Whether the import may change a school of the authority with this code."""
+        return self.authority is None or la_code == self.authority
+
+    def leave(self, count: int, what: str = "school(s)") -> None:
+        """Record that ``count`` of the file's schools (or ``what``) belong to other authorities and were left."""
+        if not count:
+            return
+        self.left += count
+        self.notices.append(
+            f"{count} {what} of other authorities were left as they were: an import by an administrator of "
+            f"{self.authority_name or 'an authority'} changes only that authority's schools"
+        )
+
+
+def import_scope(user: User | None) -> tuple[str | None, int | None, str]:
+    """The authority (code, id, name) an import by ``user`` may change: a superuser's or the command line's
+    import changes every authority's schools (code None); anyone else's only their own authority's (and a
+    user without an authority, no school at all)."""
+    if user is None or user.is_superuser:
+        return None, None, ""
+    authority = user.local_authority
+    if authority is None:
+        return "", None, ""
+    return authority.code, authority.pk, authority.name
 
 
 @dataclass
@@ -69,6 +107,8 @@ class ImportResult:
     rejected: bool = False
     import_id: int | None = None
     sha256: str = ""
+    #: the file's schools of other authorities that an LA administrator's import left as they were
+    left: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,9 +116,10 @@ class ImportResult:
     def summary(self) -> str:
         if self.rejected:
             return f"{self.file}: rejected, nothing was imported ({len(self.errors)} problem(s))"
+        left = f", {self.left} of other authorities left as they were" if self.left else ""
         return (
             f"{self.file}: {self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.skipped} skipped"
+            f"{self.skipped} skipped{left}"
         )
 
 
@@ -112,6 +153,12 @@ class Importer(Generic[R]):
     pad_short_rows: ClassVar[bool] = False
     #: files with lines of free text above the header: the header is the first row beginning with this column
     header_starts: ClassVar[str | None] = None
+    #: a repeated key is a notice (the first row is kept, each repeat named) rather than a problem
+    repeats_are_notices: bool = False
+    #: ``apply`` is right for any split of the file's records into batches (it reads and writes only what its
+    #: records need, and its notices add up), so the file is read twice, to check it and then to write it in
+    #: batches of ``WRITE_BATCH`` records, and memory stays flat as files grow
+    streams: ClassVar[bool] = False
 
     def __init__(self, **options: Any) -> None:
         self.options = options
@@ -138,49 +185,112 @@ class Importer(Generic[R]):
             notices.append(f"{file}: {len(ignored)} column(s) not used by Headway were ignored: {shown}")
         return resolved, notices
 
+    def fresh(self) -> Importer[R]:
+        """A new importer with the same options, for reading the file again."""
+        return type(self)(**self.options)
+
     def parse(self, row: Row) -> R | None:
         """The row's values, or None for a row that is not for this importer (a notice, not an error)."""
         raise NotImplementedError
+
+    def key(self, record: R) -> RecordKey | None:
+        """What identifies the record within a file (e.g. the school's URN), so that a second row with the same
+        key is refused (``file:row:column: URN 100000 is already in the file at row 12``) instead of one of the
+        two silently winning. None: the importer checks repeats itself, or rows have no key."""
+        return None
+
+    def short_row_accepted(self, length: int, columns: Mapping[str, tuple[int, str]]) -> bool:
+        """Whether a CSV row of ``length`` fields, fewer than the header's, may be read with the missing
+        trailing fields blank. Only for files whose publisher drops trailing fields (``pad_short_rows``);
+        importers narrow this so that a row cut short inside a value is refused."""
+        return self.pad_short_rows
+
+    def spill_accepted(self, extra: Sequence[str]) -> bool:
+        """Whether the fields beyond the header's last column (``spill_field``) are more of its value."""
+        return True
 
     def apply(self, records: list[R], context: ImportContext) -> Counts:
         raise NotImplementedError
 
 
+@dataclass(frozen=True)
+class RecordKey:
+    """A record's key within a file: the field it is read from, the key itself and how a person names it."""
+
+    field: str | None
+    value: Hashable
+    label: str
+
+
+def _length_problem(length: int, header_length: int) -> str:
+    return f"row has {length} fields, the header has {header_length}"
+
+
 def _fit_cells(
-    cells: list[str], header_length: int, spill_index: int | None, pad_short: bool
+    cells: list[str],
+    header_length: int,
+    spill_index: int | None,
+    short_accepted: Callable[[int], bool],
+    spill_accepted: Callable[[Sequence[str]], bool] = lambda extra: True,
 ) -> tuple[list[str], str | None]:
+    """The row's cells fitted to the header, or a problem. A longer row is refused unless its extra fields are
+    a spill of the last column that reads as more of its value (GIAS's linked establishments) or all empty
+    (trailing commas); a shorter one
+    unless ``short_accepted`` says its length is one the publisher uses (spreadsheets always drop trailing
+    empty cells, so they are padded)."""
     if len(cells) > header_length:
         extra = cells[header_length:]
-        if spill_index is not None and spill_index == header_length - 1:
+        if spill_index is not None and spill_index == header_length - 1 and spill_accepted(extra):
             joined = [c for c in [cells[spill_index], *extra] if c]
             return [*cells[: header_length - 1], ", ".join(joined)], None
         if any(extra):
-            return cells, f"the row has {len(cells)} fields but the header has {header_length}"
+            return cells, _length_problem(len(cells), header_length)
         return cells[:header_length], None
     if len(cells) < header_length:
-        if not pad_short:
-            return cells, f"the row has {len(cells)} fields but the header has {header_length}"
+        if not short_accepted(len(cells)):
+            return cells, _length_problem(len(cells), header_length)
         return cells + [""] * (header_length - len(cells)), None
     return cells, None
 
 
-def read_records(
-    importer: Importer[R], path: Path, display_name: str, progress: ProgressCallback | None = None
-) -> tuple[list[R], list[Problem], int, list[str]]:
-    """Validate every row. Returns the parsed records, the problems, the rows read and notices."""
-    records: list[R] = []
-    problems: list[Problem] = []
+@dataclass
+class _Scan:
+    """What reading a file found besides its records: problems, notices and how many rows."""
+
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    rows_read: int = 0
+
+
+def _scan_records(
+    importer: Importer[R], path: Path, display_name: str, scan: _Scan, progress: ProgressCallback | None = None
+) -> Iterator[R]:
+    """Read and check the file row by row, yielding each good record as it is read (only the keys seen so
+    far are kept, to find repeats); problems, notices and the rows read go into ``scan``."""
+    problems = scan.problems
     row_notices: dict[tuple[str | None, str], list[int]] = {}
-    rows_read = 0
+    first_rows: dict[Hashable, int] = {}
+    repeats: list[str] = []
     with open_table(path, display_name, header_starts=importer.header_starts) as table:
         columns, notices = importer.resolve_columns(table.header, display_name)
+        scan.notices.extend(notices)
         spill_index = columns[importer.spill_field][0] if importer.spill_field in columns else None
+        if table.format == "csv":
+
+            def short_accepted(length: int) -> bool:
+                return importer.short_row_accepted(length, columns)
+        else:
+
+            def short_accepted(length: int) -> bool:
+                return True
+
         for number, raw_cells in table.rows:
-            rows_read += 1
-            if progress is not None and rows_read % PROGRESS_EVERY == 0:
-                progress(ImportProgress("reading", rows_read, len(problems)))
-            pad_short = importer.pad_short_rows or table.format != "csv"
-            cells, length_problem = _fit_cells(raw_cells, len(table.header), spill_index, pad_short)
+            scan.rows_read += 1
+            if progress is not None and scan.rows_read % PROGRESS_EVERY == 0:
+                progress(ImportProgress("reading", scan.rows_read, len(problems)))
+            cells, length_problem = _fit_cells(
+                raw_cells, len(table.header), spill_index, short_accepted, importer.spill_accepted
+            )
             if length_problem:
                 problems.append(Problem(display_name, number, None, length_problem))
                 continue
@@ -191,14 +301,82 @@ def read_records(
             if row.errors:
                 problems.extend(row.errors)
                 continue
-            if record is not None:
-                records.append(record)
-    if rows_read == 0:
+            if record is None:
+                continue
+            key = importer.key(record)
+            if key is not None:
+                first = first_rows.setdefault(key.value, number)
+                if first != number:
+                    column = row.header(key.field) if key.field else None
+                    if importer.repeats_are_notices:
+                        repeats.append(f"{display_name}:{number}:{column or '-'}: {key.label} repeats row {first}")
+                        continue
+                    problems.append(
+                        Problem(display_name, number, column, f"{key.label} is already in the file at row {first}")
+                    )
+                    continue
+            yield record
+    if scan.rows_read == 0:
         raise FileRejected([Problem(display_name, None, None, "the file has a header but no rows")])
     for (column, message), numbers in row_notices.items():
         rows = f"row {numbers[0]}" if len(numbers) == 1 else f"{len(numbers)} rows, first at row {numbers[0]}"
-        notices.append(f"{display_name}:{numbers[0]}:{column or '-'}: {message} ({rows})")
-    return records, problems, rows_read, notices
+        scan.notices.append(f"{display_name}:{numbers[0]}:{column or '-'}: {message} ({rows})")
+    if repeats:
+        scan.notices.append(
+            f"{display_name}: {len(repeats)} row(s) repeat an earlier row's key; the earlier row was kept: "
+            + "; ".join(repeats[:MAX_LISTED_PROBLEMS])
+        )
+
+
+def read_records(
+    importer: Importer[R],
+    path: Path,
+    display_name: str,
+    progress: ProgressCallback | None = None,
+    *,
+    keep: bool = True,
+) -> tuple[list[R], list[Problem], int, list[str]]:
+    """Validate every row. Returns the parsed records (none unless ``keep``), the problems, the rows read and
+    notices."""
+    scan = _Scan()
+    records: list[R] = []
+    for record in _scan_records(importer, path, display_name, scan, progress):
+        if keep:
+            records.append(record)
+    return records, scan.problems, scan.rows_read, scan.notices
+
+
+def _batches(records: Iterable[R], size: int) -> Iterator[list[R]]:
+    batch: list[R] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    yield batch
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def merged_notices(notices: Sequence[str]) -> list[str]:
+    """Notices of the same wording added up: the per-batch summaries of a streamed import ("schools: 5000
+    created, ..." once a batch) become one ("schools: 16355 created, ..."), in the order first seen."""
+    merged: dict[tuple[str, ...], list[int]] = {}
+    for notice in notices:
+        template = tuple(_NUMBER.split(notice))
+        numbers = [int(n) for n in _NUMBER.findall(notice)]
+        if template in merged:
+            merged[template] = [a + b for a, b in zip(merged[template], numbers, strict=True)]
+        else:
+            merged[template] = numbers
+    result = []
+    for template, numbers in merged.items():
+        parts = [template[0]]
+        for number, text in zip(numbers, template[1:], strict=True):
+            parts.extend((str(number), text))
+        result.append("".join(parts))
+    return result
 
 
 def _listed(problems: list[Problem]) -> list[str]:
@@ -225,7 +403,7 @@ def run_import(
     started = timezone.now()
     try:
         result.sha256 = file_sha256(path) if path.exists() else ""
-        records, problems, rows_read, notices = read_records(importer, path, name, progress)
+        records, problems, rows_read, notices = read_records(importer, path, name, progress, keep=not importer.streams)
     except FileRejected as rejection:
         result.rejected = True
         result.errors = _listed(rejection.problems)
@@ -241,41 +419,66 @@ def run_import(
     bad_rows = {p.row for p in problems}
     if progress is not None:
         progress(ImportProgress("writing", rows_read, len(problems)))
-    with transaction.atomic():
-        run = ImportRun.objects.create(
-            kind=importer.kind,
-            file_name=name,
-            sha256=result.sha256,
-            imported_by=user,
-            actor_name=user.get_username() if user is not None else (actor_name or "command line"),
-            started_at=started,
-            finished_at=started,
-            rows_read=rows_read,
-            options={k: str(v) for k, v in importer.options.items()},
-        )
-        context = ImportContext(run=run, user=user, today=today or timezone.localdate())
-        counts = importer.apply(records, context)
-        counts.skipped += len(bad_rows)
-        result.notices.extend(context.notices)
-        result.created, result.updated = counts.created, counts.updated
-        result.unchanged, result.skipped = counts.unchanged, counts.skipped
-        result.errors = _listed(problems)
-        run.created, run.updated, run.unchanged, run.skipped = (
-            counts.created,
-            counts.updated,
-            counts.unchanged,
-            counts.skipped,
-        )
-        run.problems = result.errors
-        run.notices = result.notices
-        run.finished_at = timezone.now()
-        run.save()
-        audit.record(
-            actor=user,
-            actor_name=run.actor_name,
-            verb="import.completed",
-            target=run,
-            after={"kind": run.kind, "file": name, "sha256": run.sha256, **asdict(counts)},
+    try:
+        with transaction.atomic():
+            run = ImportRun.objects.create(
+                kind=importer.kind,
+                file_name=name,
+                sha256=result.sha256,
+                imported_by=user,
+                actor_name=user.get_username() if user is not None else (actor_name or "command line"),
+                started_at=started,
+                finished_at=started,
+                rows_read=rows_read,
+                options={k: str(v) for k, v in importer.options.items()},
+            )
+            authority, authority_id, authority_name = import_scope(user)
+            context = ImportContext(
+                run=run,
+                user=user,
+                today=today or timezone.localdate(),
+                authority=authority,
+                authority_id=authority_id,
+                authority_name=authority_name,
+            )
+            if importer.streams:
+                # Read the file again, checked as before, and write it a batch at a time.
+                writer = importer.fresh()
+                counts = Counts()
+                for batch in _batches(_scan_records(writer, path, name, _Scan()), WRITE_BATCH):
+                    counts.add(writer.apply(batch, context))
+                context.notices = merged_notices(context.notices)
+                if file_sha256(path) != result.sha256:
+                    raise FileRejected([Problem(name, None, None, "the file changed while it was being imported")])
+            else:
+                counts = importer.apply(records, context)
+            result.left = context.left
+            counts.skipped += len(bad_rows)
+            result.notices.extend(context.notices)
+            result.created, result.updated = counts.created, counts.updated
+            result.unchanged, result.skipped = counts.unchanged, counts.skipped
+            result.errors = _listed(problems)
+            run.created, run.updated, run.unchanged, run.skipped = (
+                counts.created,
+                counts.updated,
+                counts.unchanged,
+                counts.skipped,
+            )
+            run.problems = result.errors
+            run.notices = result.notices
+            run.finished_at = timezone.now()
+            run.save()
+            audit.record(
+                actor=user,
+                actor_name=run.actor_name,
+                verb="import.completed",
+                target=run,
+                after={"kind": run.kind, "file": name, "sha256": run.sha256, **asdict(counts), "left": context.left},
+            )
+    except FileRejected as rejection:
+        # Nothing was written: the transaction was rolled back.
+        return ImportResult(
+            kind=importer.kind, file=name, rejected=True, errors=_listed(rejection.problems), sha256=result.sha256
         )
     result.import_id = run.pk
     if progress is not None:

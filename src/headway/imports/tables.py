@@ -212,30 +212,38 @@ def _first_sheet_with_header(name: str, fmt: str, sheets: Sequence[Any], header_
     raise FileRejected([Problem(name, None, None, _no_header(header_starts or ""))])
 
 
-def _xlsx_table(path: Path, name: str, header_starts: str | None = None) -> Table:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        sheets = [
-            (lambda sheet=sheet: sheet.iter_rows(values_only=True))
-            for sheet in (workbook.worksheets if header_starts else workbook.worksheets[:1])
-        ]
-    except Exception as exc:
-        raise FileRejected([Problem(name, None, None, f"this is not a readable Excel workbook: {exc}")]) from exc
-    return _first_sheet_with_header(name, "xlsx", sheets, header_starts)
+def _calamine_rows(sheet: Any) -> Iterator[list[Any]]:
+    """A sheet's rows as a person sees them: calamine starts at the first cell that holds anything, so the
+    empty rows above it and the empty columns to its left are put back (row numbers and column positions
+    then match the spreadsheet's)."""
+    top, left = sheet.start or (0, 0)
+    for _ in range(top):
+        yield []
+    padding = [None] * left
+    for row in sheet.iter_rows():
+        yield [*padding, *row]
 
 
-def _xls_table(path: Path, name: str, header_starts: str | None = None) -> Table:
+def _workbook_table(path: Path, name: str, fmt: str, header_starts: str | None = None) -> Table:
+    """An XLSX or XLS workbook read with python-calamine (Rust; about ten times faster than openpyxl and
+    streaming row by row)."""
     from python_calamine import CalamineWorkbook
 
     try:
         workbook = CalamineWorkbook.from_path(str(path))
         count = len(workbook.sheet_names) if header_starts else 1
-        sheets = [(lambda index=index: workbook.get_sheet_by_index(index).iter_rows()) for index in range(count)]
+        sheets = [(lambda index=index: _calamine_rows(workbook.get_sheet_by_index(index))) for index in range(count)]
     except Exception as exc:
         raise FileRejected([Problem(name, None, None, f"this is not a readable Excel workbook: {exc}")]) from exc
-    return _first_sheet_with_header(name, "xls", sheets, header_starts)
+    return _first_sheet_with_header(name, fmt, sheets, header_starts)
+
+
+def _xlsx_table(path: Path, name: str, header_starts: str | None = None) -> Table:
+    return _workbook_table(path, name, "xlsx", header_starts)
+
+
+def _xls_table(path: Path, name: str, header_starts: str | None = None) -> Table:
+    return _workbook_table(path, name, "xls", header_starts)
 
 
 def _parquet_table(path: Path, name: str) -> Table:

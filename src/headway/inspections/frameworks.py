@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from headway.imports.rows import quoted
 from headway.inspections.models import CategoryOfConcern, Framework, ReportCardGrade
 
 FRAMEWORK_STARTS: tuple[tuple[dt.date, str], ...] = (
@@ -77,7 +78,7 @@ def overall_outcome(text: str, *, on: dt.date | None = None) -> Outcome:
         if grade == 3 and on is not None and on < dt.date(2012, 9, 1):
             label = "Satisfactory"
         return Outcome(grade, label)
-    raise UnknownOutcome(f"{value!r} is not an Ofsted outcome")
+    raise UnknownOutcome(f"{quoted(value)} is not an Ofsted outcome")
 
 
 def four_point_grade(text: str) -> int | None:
@@ -98,7 +99,7 @@ def report_card_grade(text: str) -> int | None:
         return REPORT_CARD_LABELS[key]
     if key.isdigit() and 1 <= int(key) <= 5:
         return int(key)
-    raise UnknownOutcome(f"{text.strip()!r} is not a report-card grade")
+    raise UnknownOutcome(f"{quoted(text.strip())} is not a report-card grade")
 
 
 def category_of_concern(text: str) -> str:
@@ -112,7 +113,7 @@ def category_of_concern(text: str) -> str:
     if key in {"rsi", "requires significant improvement", "significant improvement"}:
         return CategoryOfConcern.REQUIRES_SIGNIFICANT_IMPROVEMENT
     raise UnknownOutcome(
-        f"{text.strip()!r} is not a category of concern (expected SM, SWK, RSI or none: special measures, "
+        f"{quoted(text.strip())} is not a category of concern (expected SM, SWK, RSI or none: special measures, "
         "serious weaknesses, requires significant improvement)"
     )
 
@@ -171,4 +172,4 @@ def safeguarding(text: str) -> bool | None:
         return False
     if key in UNGRADED:
         return None
-    raise UnknownOutcome(f"{text.strip()!r} is not a safeguarding outcome (expected Yes/No or Met/Not met)")
+    raise UnknownOutcome(f"{quoted(text.strip())} is not a safeguarding outcome (expected Yes/No or Met/Not met)")

@@ -11,7 +11,7 @@ from typing import Any
 from headway.accounts import audit
 from headway.imports.problems import FileRejected, Problem
 from headway.imports.rows import Row
-from headway.imports.services import Counts, ImportContext, Importer
+from headway.imports.services import Counts, ImportContext, Importer, RecordKey
 from headway.inspections import frameworks
 from headway.inspections.models import Framework, Inspection, InspectionKind, Judgement, Source
 
@@ -297,6 +297,7 @@ class OfstedImporter(Importer[OfstedRecord]):
         "ungraded_outcome": ("Ungraded inspection overall outcome",),
     }
     required_columns = ("urn",)
+    streams = True
     #: a file must give at least one inspection date
     date_columns = ("start_date", "oeif_start_date", "ungraded_start_date")
 
@@ -304,7 +305,28 @@ class OfstedImporter(Importer[OfstedRecord]):
         resolved, notices = super().resolve_columns(header, file)
         if not any(name in resolved for name in self.date_columns):
             raise FileRejected([Problem(file, 1, "Inspection start date", "required column is missing")])
+        # Repeated rows: the management-information files give one row a school, so a URN twice is a problem;
+        # the year-to-date file gives one row an inspection, so a school's inspection on the same day twice is.
+        # The graded-inspection history repeats a few inspections (three in the file to August 2018, one with
+        # two different ratings): each repeat is named in a notice and the first row is kept.
+        self.history_layout = "rating" in resolved and "overall" not in resolved
+        number_header = resolved.get("inspection_number", (0, ""))[1].lower()
+        self.one_row_a_school = not self.history_layout and (
+            any(name in resolved for name in ("previous_start_date", "oeif_start_date", "ungraded_start_date"))
+            or "latest" in number_header
+            or "urn_at_inspection" in resolved
+        )
+        self.repeats_are_notices = self.history_layout
         return resolved, notices
+
+    def key(self, record: OfstedRecord) -> RecordKey:
+        if self.one_row_a_school or not record.inspections:
+            return RecordKey("urn", record.urn, f"URN {record.urn}")
+        start = record.inspections[0].start_date
+        return RecordKey("start_date", (record.urn, start), f"the inspection of URN {record.urn} on {start:%-d %B %Y}")
+
+    history_layout = False
+    one_row_a_school = False
 
     def _outcome(self, row: Row, field_name: str, on: dt.date | None) -> frameworks.Outcome:
         try:
@@ -492,15 +514,24 @@ class OfstedImporter(Importer[OfstedRecord]):
 
         urns = sorted({record.urn for record in records})
         ids: dict[int, int] = {}
+        others: set[int] = set()
         for start in range(0, len(urns), 2000):
-            ids.update(Establishment.objects.filter(urn__in=urns[start : start + 2000]).values_list("urn", "id"))
+            for urn, pk, la_code in Establishment.objects.filter(urn__in=urns[start : start + 2000]).values_list(
+                "urn", "id", "local_authority__code"
+            ):
+                if context.may_change(la_code):
+                    ids[urn] = pk
+                else:
+                    others.add(urn)
+        context.leave(len(others))
         items: dict[tuple[int, dt.date], tuple[int, InspectionData]] = {}
         unknown = 0
         duplicates = 0
         for record in records:
             establishment_id = ids.get(record.urn)
             if establishment_id is None:
-                unknown += len(record.inspections)
+                if record.urn not in others:
+                    unknown += len(record.inspections)
                 continue
             for data in record.inspections:
                 key = (establishment_id, data.start_date)

@@ -235,11 +235,69 @@ def tallies(*, as_of: dt.date, phase: str = "all", la_code: str | None = None) -
     if memo is not None and (as_of, phase, None) in memo:
         every = memo[(as_of, phase, None)]
         return {la_code: every[la_code]} if la_code in every else {}
-    by_phase = _tallies(as_of=as_of, la_code=la_code)
+    by_phase = _lasting_tallies(as_of=as_of) if la_code is None else _tallies(as_of=as_of, la_code=la_code)
     if memo is not None:
         for each, result in by_phase.items():
             memo[(as_of, each, la_code)] = result
     return by_phase[phase]
+
+
+#: England's tallies worked out by earlier pages of this server process, by (date, data fingerprint): kept
+#: while the schools, inspections, links, census and accountability rules they come from are unchanged, and at
+#: most ``LASTING_SECONDS`` (an edit made by another server process without an import is seen within that).
+_LASTING: dict[tuple[dt.date, str], tuple[float, dict[str, dict[str, Tally]]]] = {}
+LASTING_SECONDS = 300
+_LASTING_MOST = 8
+
+
+def _fingerprint() -> str:
+    """What England's tallies are worked out from: the newest import and school result, the number and newest
+    row of schools, inspections, judgements and links (a query each), and the accountability rules file."""
+    from django.db.models import Count, Max, Model
+
+    from headway import configuration
+    from headway.imports.models import ImportRun
+    from headway.inspections.models import Inspection, Judgement
+    from headway.inspections.standing import DEFAULT_POLICY
+    from headway.performance.models import SchoolResult
+    from headway.schools.models import EstablishmentLink
+
+    parts: list[object] = []
+    for every in (ImportRun, SchoolResult):  # imports replace rows (new ids): the newest row is enough
+        parts.append(every._default_manager.aggregate(last=Max("id"))["last"])
+    models: tuple[type[Model], ...] = (Establishment, Inspection, Judgement, EstablishmentLink)
+    for model in models:
+        found = model._default_manager.aggregate(rows=Count("id"), last=Max("id"))
+        parts += [found["rows"], found["last"]]
+    rules = configuration.find("accountability", DEFAULT_POLICY)
+    rules_key = f"{rules}@{rules.stat().st_mtime}" if rules is not None else ""
+    return ":".join(str(each) for each in parts) + "|" + rules_key
+
+
+def _lasting_tallies(*, as_of: dt.date) -> dict[str, dict[str, Tally]]:
+    """England's tallies, kept between pages (see ``_LASTING``). Inside a transaction (an import, a test) they
+    are always worked out afresh: that transaction may see rows no other will."""
+    import time
+
+    from django.db import connection
+
+    if connection.in_atomic_block:
+        return _tallies(as_of=as_of, la_code=None)
+    key = (as_of, _fingerprint())
+    now = time.monotonic()
+    kept = _LASTING.get(key)
+    if kept is not None and now - kept[0] < LASTING_SECONDS:
+        return kept[1]
+    found = _tallies(as_of=as_of, la_code=None)
+    if len(_LASTING) >= _LASTING_MOST:
+        _LASTING.clear()
+    _LASTING[key] = (now, found)
+    return found
+
+
+def forget_lasting_tallies(**kwargs: Any) -> None:
+    """A school, inspection, judgement or link saved or deleted in this process: work the tallies out again."""
+    _LASTING.clear()
 
 
 def _tallies(*, as_of: dt.date, la_code: str | None) -> dict[str, dict[str, Tally]]:
@@ -352,3 +410,17 @@ def good_school_share(local_authority_code: str, *, as_of: dt.date, phase: str =
     Raises ``UnknownAuthority`` for a code not in the register and ``ValueError`` for an unknown phase."""
     authority = authority_named(local_authority_code)
     return share_from(authority, tallies(as_of=as_of, phase=phase), as_of=as_of, phase=phase)
+
+
+def _forget_on_change() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from headway.inspections.models import Inspection, Judgement
+    from headway.schools.models import EstablishmentLink
+
+    for model in (Establishment, Inspection, Judgement, EstablishmentLink):
+        for signal in (post_save, post_delete):
+            signal.connect(forget_lasting_tallies, sender=model, weak=False, dispatch_uid=f"share-{model.__name__}")
+
+
+_forget_on_change()

@@ -29,7 +29,7 @@ from headway.inspections.models import (
     ReportCardGrade,
 )
 from headway.inspections.selectors import age_in_months
-from headway.policy_files import Condition, PolicyError, PolicyFile, holds
+from headway.policy_files import Condition, PolicyError, PolicyFile, matches
 from headway.queries import in_chunks
 from headway.schools.models import Establishment, EstablishmentLink
 
@@ -459,8 +459,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def _window(rules: AccountabilityRules, facts: Mapping[str, Any]) -> Window:
     for rule in rules.windows:
-        ok, _ = holds(rule.when, facts)
-        if not ok:
+        if not matches(rule.when, facts):
             continue
         if rule.exempt:
             return Window(None, None, rule.reason, rule.name)
@@ -510,8 +509,8 @@ def standings(
             ("good_or_better", rules.good_or_better),
             ("stuck", rules.stuck),
         ):
-            facts[name] = holds(condition, facts)[0]
-        facts["rise_eligible"] = holds(rules.rise_eligible, facts)[0]
+            facts[name] = matches(condition, facts)
+        facts["rise_eligible"] = matches(rules.rise_eligible, facts)
         latest = kinds["latest"]
         standing = Standing(
             establishment_id=school.pk,

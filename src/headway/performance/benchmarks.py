@@ -9,12 +9,13 @@ England's ``against`` figure, and says it is derived."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-import polars as pl
-
+from headway.performance import figure_store
 from headway.performance.catalogue import Measure, catalogue
 from headway.performance.models import PublishedFigure, SchoolResult
 
@@ -27,6 +28,9 @@ DERIVED = "derived"
 #: Published sources, most authoritative first: DfE's LA benchmarking data carries revised (final) figures,
 #: while a performance-table file may be the provisional release.
 SOURCE_ORDER = (PublishedFigure.Source.LAIT, PublishedFigure.Source.PERFORMANCE_TABLES)
+
+if TYPE_CHECKING:
+    import polars as pl  # imported where used: a page that never computes a figure does not load it
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,8 @@ class LaFigure:
 
 def school_results_frame(*, year: int, measures: list[str], la_code: str | None = None) -> pl.DataFrame:
     """School figures of one year as a frame: urn, la_code, measure, value, pupils, school_kind."""
+    import polars as pl
+
     results = SchoolResult.objects.filter(year=year, measure__in=measures)
     if la_code is not None:
         results = results.filter(la_code=la_code)
@@ -64,6 +70,8 @@ def weighted_la_values(frame: pl.DataFrame, *, weights: pl.DataFrame | None = No
 
     ``frame`` has la_code, value, pupils (and school_kind); ``weights`` (urn, weight) replaces ``pupils``
     when the measure is weighted by another measure (absence by pupils on roll)."""
+    import polars as pl
+
     data = frame.filter(
         pl.col("value").is_not_null() & (pl.col("la_code") != "") & (pl.col("school_kind") != "independent")
     )
@@ -100,7 +108,13 @@ def published_la_values(*, year: int, measure: str) -> dict[str, float]:
     """LA figures from one published source, so that a ranking never mixes releases (LAIT's revised
     figures with a provisional file's): the source covering most LAs, the more authoritative on a tie."""
     by_source: dict[str, dict[str, float]] = {}
+    if figure_store.current_book() is not None:  # one page: the year's published figures are read once
+        published = figure_store.published_year(year)
+        for source in SOURCE_ORDER:
+            by_source[source] = dict(published.la.get((measure, source), {}))
     for source in SOURCE_ORDER:
+        if source in by_source:
+            continue
         by_source[source] = {
             code: float(value)
             for code, value in PublishedFigure.objects.filter(
@@ -118,12 +132,25 @@ def inspection_figure(measure: Measure) -> str:
     return measure.columns[0] if catalogue().datasets[measure.dataset].from_inspections else ""
 
 
+def _settings_tallies(*, as_of: dt.date, la_code: str | None = None) -> dict[str, tuple[int, int]]:
+    """Early years settings' tallies (``headway.earlyyears.selectors.settings_tallies``): once per date inside
+    ``figure_store.figures_read`` (the LA figures and England's read the same)."""
+    from headway.earlyyears.selectors import settings_tallies
+
+    book = figure_store.current_book()
+    if book is None:
+        return settings_tallies(as_of=as_of, la_code=la_code)
+    key = (as_of, la_code)
+    if key not in book.settings:
+        book.settings[key] = settings_tallies(as_of=as_of, la_code=la_code)
+    return book.settings[key]
+
+
 def _settings_values(*, year: int, measure: Measure, la_code: str | None = None) -> dict[str, float]:
     """Each LA's share of inspected active early years settings that are good or better, as on 31 August."""
-    from headway.earlyyears.selectors import settings_tallies
     from headway.inspections.share import as_of_for_year
 
-    found = settings_tallies(as_of=as_of_for_year(year), la_code=la_code)
+    found = _settings_tallies(as_of=as_of_for_year(year), la_code=la_code)
     return {
         code: round(100 * good / inspected, measure.decimals) for code, (inspected, good) in found.items() if inspected
     }
@@ -146,9 +173,7 @@ def _inspection_national(*, year: int, measure: Measure) -> float | None:
     from headway.inspections.share import Tally, as_of_for_year, tallies
 
     if inspection_figure(measure) == "settings_pct":
-        from headway.earlyyears.selectors import settings_tallies
-
-        every = settings_tallies(as_of=as_of_for_year(year))
+        every = _settings_tallies(as_of=as_of_for_year(year))
         if len(every) < MIN_LAS_FOR_ENGLAND:
             return None
         inspected = sum(i for i, _ in every.values())
@@ -162,16 +187,38 @@ def _inspection_national(*, year: int, measure: Measure) -> float | None:
     return round(value, measure.decimals) if value is not None else None
 
 
+def _weights(weight_frame: pl.DataFrame | None) -> pl.DataFrame | None:
+    import polars as pl
+
+    return None if weight_frame is None else weight_frame.select("urn", pl.col("value").alias("weight"))
+
+
+def values_from_frame(frame: pl.DataFrame, weight_frame: pl.DataFrame | None, measure: Measure) -> dict[str, float]:
+    """Every LA's pupil-weighted figure from one measure's school rows (and its weight measure's, if any)."""
+    table = weighted_la_values(frame, weights=_weights(weight_frame))
+    return {code: round(value, measure.decimals) for code, value in table.select("la_code", "value").iter_rows()}
+
+
+def national_from_frame(frame: pl.DataFrame, weight_frame: pl.DataFrame | None, measure: Measure) -> float | None:
+    """England's pupil-weighted figure from one measure's school rows; None from fewer than
+    ``MIN_LAS_FOR_ENGLAND`` LAs' schools."""
+    import polars as pl
+
+    if frame.filter(pl.col("value").is_not_null())["la_code"].n_unique() < MIN_LAS_FOR_ENGLAND:
+        return None  # a handful of LAs' schools are not England
+    frame = frame.with_columns(pl.lit("england").alias("la_code"))
+    table = weighted_la_values(frame, weights=_weights(weight_frame))
+    if table.is_empty():
+        return None
+    return round(float(table["value"][0]), measure.decimals)
+
+
 def computed_la_values(*, year: int, measure: Measure) -> dict[str, float]:
+    """Every LA's figure worked out from its schools (stored once per change of the school results, see
+    ``headway.performance.figure_store``), or from inspections."""
     if inspection_figure(measure):
         return _inspection_values(year=year, measure=measure)
-    frame = school_results_frame(year=year, measures=[measure.code])
-    weights = None
-    if measure.weight:
-        weight_frame = school_results_frame(year=year, measures=[measure.weight])
-        weights = weight_frame.select("urn", pl.col("value").alias("weight"))
-    table = weighted_la_values(frame, weights=weights)
-    return {code: round(value, measure.decimals) for code, value in table.select("la_code", "value").iter_rows()}
+    return dict(figure_store.computed_year(year).la.get(measure.code, {}))
 
 
 def _gap_values(*, year: int, measure: Measure) -> dict[str, tuple[float, str]]:
@@ -191,6 +238,16 @@ def _gap_values(*, year: int, measure: Measure) -> dict[str, tuple[float, str]]:
 
 def la_figures(*, year: int, measure_code: str) -> list[LaFigure]:
     """Every LA's figure for a measure in a year (published first, else computed), with rank and top 10%."""
+    book = figure_store.current_book()
+    if book is not None and (year, measure_code) in book.la_figures:
+        return book.la_figures[(year, measure_code)]
+    figures = _la_figures(year=year, measure_code=measure_code)
+    if book is not None:
+        book.la_figures[(year, measure_code)] = figures
+    return figures
+
+
+def _la_figures(*, year: int, measure_code: str) -> list[LaFigure]:
     measure = catalogue().get(measure_code)
     values: dict[str, tuple[float, str]]
     if measure.is_gap:
@@ -235,34 +292,46 @@ def national_value(*, year: int, measure_code: str, variant: str = "") -> tuple[
             return None, DERIVED
         source = COMPUTED if COMPUTED in (mine_source, against_source) else DERIVED
         return round(mine - against, measure.decimals), source
-    for source in SOURCE_ORDER:
-        figures = PublishedFigure.objects.filter(
-            level=PublishedFigure.Level.ENGLAND, year=year, measure=measure_code, source=source, value__isnull=False
-        )
-        # A phase's row (census and absence are published by phase only) answers only for that phase.
-        figure = (figures.filter(variant=variant).first() if variant else None) or figures.filter(
-            variant__in=["", "state-funded", "nat"]
-        ).first()
-        if figure is not None and figure.value is not None:
-            return float(figure.value), PUBLISHED
+    published = _published_national(year=year, measure_code=measure_code, variant=variant)
+    if published is not None:
+        return published, PUBLISHED
     if inspection_figure(measure):
         return _inspection_national(year=year, measure=measure), COMPUTED
     if measure.unit == "progress" and measure.scope == "all":
         # DfE's progress scores are relative to all pupils nationally: England is 0 by definition (not for a
         # group of pupils: disadvantaged pupils' Progress 8 is below 0).
         return 0.0, PUBLISHED
-    frame = school_results_frame(year=year, measures=[measure_code])
-    if frame.filter(pl.col("value").is_not_null())["la_code"].n_unique() < MIN_LAS_FOR_ENGLAND:
-        return None, COMPUTED  # a handful of LAs' schools are not England
-    frame = frame.with_columns(pl.lit("england").alias("la_code"))
-    weights = None
-    if measure.weight:
-        weight_frame = school_results_frame(year=year, measures=[measure.weight])
-        weights = weight_frame.select("urn", pl.col("value").alias("weight"))
-    table = weighted_la_values(frame, weights=weights)
-    if table.is_empty():
-        return None, COMPUTED
-    return round(float(table["value"][0]), measure.decimals), COMPUTED
+    return figure_store.computed_for(year, figure_store.ENGLAND).england.get(measure_code), COMPUTED
+
+
+#: England rows that stand for the whole of England when no phase (``variant``) is asked for.
+WHOLE_ENGLAND = ("", "state-funded", "nat")
+
+
+def _published_national(*, year: int, measure_code: str, variant: str) -> float | None:
+    """England's published figure from the most authoritative source with one: the ``variant`` asked for if
+    published, else the whole of England's; None if none is published."""
+    book = figure_store.current_book()
+    for source in SOURCE_ORDER:
+        if book is not None:
+            rows = figure_store.published_year(year).england.get((measure_code, source), [])
+            # A phase's row (census and absence are published by phase only) answers only for that phase.
+            chosen = next((v for each, v in rows if each == variant), None) if variant else None
+            if chosen is None:
+                chosen = next((v for each, v in rows if each in WHOLE_ENGLAND), None)
+            if chosen is not None:
+                return chosen
+            continue
+        figures = PublishedFigure.objects.filter(
+            level=PublishedFigure.Level.ENGLAND, year=year, measure=measure_code, source=source, value__isnull=False
+        )
+        # A phase's row (census and absence are published by phase only) answers only for that phase.
+        figure = (figures.filter(variant=variant).first() if variant else None) or figures.filter(
+            variant__in=WHOLE_ENGLAND
+        ).first()
+        if figure is not None and figure.value is not None:
+            return float(figure.value)
+    return None
 
 
 def significance(value: Decimal | None, lower: Decimal | None, upper: Decimal | None) -> str:
@@ -292,12 +361,4 @@ def la_value(*, la_code: str, year: int, measure_code: str) -> tuple[float | Non
         return published[la_code], PUBLISHED
     if inspection_figure(measure):
         return _inspection_values(year=year, measure=measure, la_code=la_code).get(la_code), COMPUTED
-    frame = school_results_frame(year=year, measures=[measure_code], la_code=la_code)
-    weights = None
-    if measure.weight:
-        weight_frame = school_results_frame(year=year, measures=[measure.weight], la_code=la_code)
-        weights = weight_frame.select("urn", pl.col("value").alias("weight"))
-    table = weighted_la_values(frame, weights=weights)
-    if table.is_empty():
-        return None, COMPUTED
-    return round(float(table["value"][0]), measure.decimals), COMPUTED
+    return figure_store.computed_for(year, la_code).la.get(measure_code, {}).get(la_code), COMPUTED

@@ -18,6 +18,7 @@ from headway.inspections.share import remembered
 from headway.performance.benchmarks import COMPUTED, LaFigure, la_figures, national_value, significance
 from headway.performance.catalogue import Measure, catalogue
 from headway.performance.charts import BarChart, BarInput, bar_chart, figure_text, missing_text
+from headway.performance.figure_store import figures_read, school_result_years
 from headway.performance.models import PublishedFigure, SchoolResult
 from headway.schools.models import Establishment, LocalAuthority
 from headway.schools.register import reference_local_authorities
@@ -48,6 +49,8 @@ class MeasureRank:
     top10_from_text: str  # the figure it takes to be in the top 10%
     england_text: str
     england_computed: bool
+    value: float | None = None  # the LA's figure (what ``value_text`` prints)
+    england: float | None = None
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,7 @@ def progress_measures(year: int) -> list[Measure]:
 
 def dashboard_years() -> list[int]:
     """Years with any school or LA figure imported, latest first."""
-    years = set(SchoolResult.objects.values_list("year", flat=True).distinct())
+    years = set(school_result_years())
     years |= set(
         PublishedFigure.objects.filter(level=PublishedFigure.Level.LA).values_list("year", flat=True).distinct()
     )
@@ -190,7 +193,26 @@ def measure_rank(measure: Measure, figures: list[LaFigure], *, la_code: str, yea
         top10_from_text=figure_text(top10_from, measure),
         england_text=figure_text(england, measure) or "no figure",
         england_computed=england is not None and england_source == COMPUTED,
+        value=own.value if own is not None else None,
+        england=england,
     )
+
+
+def measure_ranks(*, la_code: str, year: int) -> tuple[dict[str, list[LaFigure]], list[MeasureRank]]:
+    """Every ranked measure with figures for ``year``: all LAs' figures (by measure code) and the LA's line of
+    the measures table. The dashboard page and the API both read this."""
+    figures_by_measure: dict[str, list[LaFigure]] = {}
+    ranks = []
+    # The good-school share's schools and pupils, LA and England: worked out once; each year's published
+    # figures read once and computed ones from the store.
+    with remembered(), figures_read():
+        for measure in dashboard_measures(year):
+            figures = la_figures(year=year, measure_code=measure.code)
+            if not figures:
+                continue
+            figures_by_measure[measure.code] = figures
+            ranks.append(measure_rank(measure, figures, la_code=la_code, year=year))
+    return figures_by_measure, ranks
 
 
 def rank_table(measure: Measure, figures: list[LaFigure], *, la_code: str, neighbours: set[str]) -> tuple[RankRow, ...]:
@@ -307,18 +329,25 @@ def la_dashboard(
 ) -> LaDashboard:
     """Everything the dashboard page shows. ``measure_code`` picks the rank table's and distribution's
     measure (default: the first with figures); ``mine`` limits the school lists to ``officer``'s caseload."""
+    with figures_read():
+        return _la_dashboard(
+            authority=authority, year=year, measure_code=measure_code, officer=officer, visible=visible, mine=mine
+        )
+
+
+def _la_dashboard(
+    *,
+    authority: LocalAuthority,
+    year: int,
+    measure_code: str,
+    officer: User,
+    visible: QuerySet[Establishment],
+    mine: bool,
+) -> LaDashboard:
     code = authority.code
     my_urns = set(caseload(officer).values_list("urn", flat=True))
     only = my_urns if mine else None
-    figures_by_measure: dict[str, list[LaFigure]] = {}
-    ranks = []
-    with remembered():  # the good-school share's schools and pupils, LA and England: worked out once
-        for measure in dashboard_measures(year):
-            figures = la_figures(year=year, measure_code=measure.code)
-            if not figures:
-                continue
-            figures_by_measure[measure.code] = figures
-            ranks.append(measure_rank(measure, figures, la_code=code, year=year))
+    figures_by_measure, ranks = measure_ranks(la_code=code, year=year)
     problem = ""
     chosen: Measure | None = None
     if measure_code in figures_by_measure:

@@ -25,7 +25,7 @@ from pathlib import PurePath
 from typing import Any
 
 from headway.imports.problems import FileRejected, Problem
-from headway.imports.rows import Row
+from headway.imports.rows import Row, quoted
 from headway.imports.services import Counts, ImportContext, Importer
 from headway.performance.catalogue import Measure, catalogue
 from headway.performance.importers import published_value
@@ -169,7 +169,7 @@ class BenchmarksImporter(Importer[list[LaitFigure]]):
         label = row.text("year", required=True)
         year = lait_year(label) if label else None
         if label and year is None:
-            row.error("year", f"{label!r} is not a year (expected e.g. 2019, 2018/19 or 2018-19)")
+            row.error("year", f"{quoted(label)} is not a year (expected e.g. 2019, 2018/19 or 2018-19)")
         try:
             value, reason = published_value(row.raw("value"))
         except ValueError as exc:
@@ -338,7 +338,7 @@ class BenchmarksDictionaryImporter(Importer[DictionaryEntry]):
         item = row.text("item", required=True)
         polarity = row.text("polarity")
         if polarity.lower() not in POLARITY:
-            row.error("polarity", f"{polarity!r} is not High, Low, - or NA")
+            row.error("polarity", f"{quoted(polarity)} is not High, Low, - or NA")
         if row.errors:
             return None
         return DictionaryEntry(item, POLARITY[polarity.lower()], row.text("year_type"), row.number)

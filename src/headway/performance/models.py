@@ -25,7 +25,12 @@ class SchoolResult(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["urn", "year", "measure"], name="school_result_unique")]
-        indexes = [models.Index(fields=["year", "measure", "la_code"])]
+        indexes = [
+            models.Index(fields=["year", "measure", "la_code"]),
+            # A year's newest result and newest import: the fingerprint of its computed figures, two index reads.
+            models.Index(fields=["year", "id"], name="school_result_year_id"),
+            models.Index(fields=["year", "source_import"], name="school_result_year_import"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.urn} {self.measure} {self.year}: {self.value if self.value is not None else self.missing_reason}"
@@ -85,3 +90,32 @@ class StatisticalNeighbour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.la_code} ~ {self.neighbour_code} ({self.rank})"
+
+
+class ComputedFigureSet(models.Model):
+    """The school results a year's stored computed figures were worked out from: ``version`` is the school
+    results' fingerprint then (see ``headway.performance.figure_store``); a different one means recompute."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    version = models.CharField(max_length=60)
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.year} figures ({self.version})"
+
+
+class ComputedFigure(models.Model):
+    """An LA's (or England's, ``area_code`` "england") pupil-weighted figure for a measure, worked out from its
+    schools' results once when they change rather than on every page that shows it. ``value`` is empty where
+    no figure can be worked out (England from too few LAs' schools)."""
+
+    year = models.PositiveSmallIntegerField()
+    measure = models.CharField(max_length=60)
+    area_code = models.CharField(max_length=40)
+    value = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["year", "measure", "area_code"], name="computed_figure_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.area_code} {self.measure} {self.year}: {self.value}"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from headway.performance import figure_store
 from headway.performance.benchmarks import la_value, national_value, significance
 from headway.performance.catalogue import Measure, catalogue
+from headway.performance.figure_store import figures_read
 from headway.performance.models import SchoolResult
 from headway.performance.standards import Figure, StandardFlag, school_standards
 
@@ -87,11 +89,19 @@ PHASE_VARIANTS = {
 
 def school_performance(*, urn: int, la_code: str, phase: str = "", special: bool = False) -> SchoolPerformance:
     """Every catalogue measure the school has figures for, its last three years with LA and national
-    figures, the disadvantaged gap and the floor and coasting standards that applied."""
+    figures, the disadvantaged gap and the floor and coasting standards that applied. Each year's LA and
+    England figures are read once (``figure_store.figures_read``), whatever the number of measures."""
+    with figures_read():
+        return _school_performance(urn=urn, la_code=la_code, phase=phase, special=special)
+
+
+def _school_performance(*, urn: int, la_code: str, phase: str, special: bool) -> SchoolPerformance:
     results = list(SchoolResult.objects.filter(urn=urn).order_by("measure", "year"))
     by_measure: dict[str, list[SchoolResult]] = {}
     for result in results:
         by_measure.setdefault(result.measure, []).append(result)
+    shown = {row.year for rows in by_measure.values() for row in rows[-TREND_YEARS:]}
+    figure_store.preload(sorted(shown), areas=[la_code, figure_store.ENGLAND])
     performance = SchoolPerformance(urn=urn, la_code=la_code)
     known = catalogue().measures
     variant = "spe" if special else PHASE_VARIANTS.get(phase.lower(), "")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 # The usual characters people type that Latin-1 lacks (the pound sign is Latin-1 and prints as it is).
 _REPLACEMENTS = str.maketrans(
     {
@@ -22,7 +24,11 @@ _REPLACEMENTS = str.maketrans(
 )
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def latin1(text: str) -> str:
     """The text as the PDF core fonts can print it: typographic quotes and dashes made plain, anything else
-    outside Latin-1 a question mark."""
+    outside Latin-1 a question mark, control characters (other than tab and line ends) left out."""
+    text = _CONTROL.sub("", text)
     return text.translate(_REPLACEMENTS).encode("latin-1", "replace").decode("latin-1")

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from headway.inspections.standing import standings
 from headway.performance.catalogue import catalogue
 from headway.performance.models import SchoolResult
-from headway.performance.standards import Figure, school_standards, standards
+from headway.performance.standards import Figure, evaluate, standards
 from headway.queries import in_chunks
 from headway.risk.models import OfficerJudgement
 from headway.schools.models import Establishment
@@ -104,7 +104,7 @@ def _local_evidence(ids: Sequence[int], as_of: dt.date) -> dict[int, dict[str, A
 
 def _data_flags(urns: Mapping[int, int], as_of: dt.date) -> dict[int, tuple[bool, bool, int]]:
     """(below floor, coasting, progress measures significantly below) for each establishment id."""
-    progress = [m.code for m in catalogue().measures.values() if m.unit == "progress"]
+    progress = {m.code for m in catalogue().measures.values() if m.unit == "progress"}
     needed: set[str] = set(progress)
     for rule in standards():
         stack: list[Any] = [rule.condition]
@@ -117,24 +117,26 @@ def _data_flags(urns: Mapping[int, int], as_of: dt.date) -> dict[int, tuple[bool
     latest: dict[int, int] = {}
     significantly: dict[tuple[int, int], int] = {}
     urn_list = list(urns)
+    years = [year for year in range(as_of.year - 4, as_of.year + 1) if results_available(year, as_of)]
+    zero = Decimal(0)
     for chunk in in_chunks(urn_list):
         for urn, year, measure, value, upper in SchoolResult.objects.filter(
-            urn__in=chunk, measure__in=sorted(needed), year__gte=as_of.year - 4
+            urn__in=chunk, measure__in=sorted(needed), year__in=years
         ).values_list("urn", "year", "measure", "value", "upper"):
-            if not results_available(year, as_of):
-                continue
             by_school.setdefault(urn, {}).setdefault(year, {})[measure] = Figure(value, upper)
             if value is not None:
                 latest[urn] = max(year, latest.get(urn, 0))
-            if measure in progress and upper is not None and upper < Decimal(0):
+            if upper is not None and upper < zero and measure in progress:
                 significantly[(urn, year)] = significantly.get((urn, year), 0) + 1
     flags: dict[int, tuple[bool, bool, int]] = {}
+    rules = standards()
     for urn, establishment_id in urns.items():
         figures = by_school.get(urn)
         if not figures or urn not in latest:
             continue
         year = latest[urn]
-        outcomes = [flag for flag in school_standards(figures) if flag.year == year]
+        # only the latest year's flags are read (as ``school_standards`` gives them, that year's alone)
+        outcomes = [evaluate(rule, figures, year) for rule in rules if year in rule.years]
         flags[establishment_id] = (
             any(f.kind == "floor" and f.outcome == "below" for f in outcomes),
             any(f.kind == "coasting" and f.outcome == "below" for f in outcomes),
@@ -143,47 +145,87 @@ def _data_flags(urns: Mapping[int, int], as_of: dt.date) -> dict[int, tuple[bool
     return flags
 
 
+#: The evidence that comes from each school's standing (its inspections), and from its results.
+STANDING_EVIDENCE = frozenset(
+    {
+        "inspected",
+        "latest_grade",
+        "latest_category",
+        "grade_age_years",
+        "report_card_lowest",
+        "leadership_and_governance",
+        "areas_below_expected",
+        "report_card",
+        "safeguarding_met",
+        "previous_grade",
+        "good_or_better",
+        "stuck",
+        "rise_eligible",
+        "in_inspection_window",
+    }
+)
+RESULTS_EVIDENCE = frozenset({"floor_below", "coasting", "significantly_below"})
+
+
 def gather_evidence(
-    establishments: Sequence[Establishment], *, as_of: dt.date, risk: Mapping[int, float] | None = None
+    establishments: Sequence[Establishment],
+    *,
+    as_of: dt.date,
+    risk: Mapping[int, float] | None = None,
+    names: Collection[str] | None = None,
 ) -> dict[int, dict[str, Any]]:
-    """The evidence of every school, keyed by establishment id, as it stood on ``as_of``."""
+    """The evidence of every school, keyed by establishment id, as it stood on ``as_of``. With ``names`` (e.g.
+    every name a policy's conditions read), only that evidence is read and given."""
+    wanted = None if names is None else set(names)
+
+    def needed(family: Collection[str]) -> bool:
+        return wanted is None or not wanted.isdisjoint(family)
+
     ids = [e.pk for e in establishments]
-    standing = standings(establishments, as_of=as_of)
-    judgements = _judgements(ids, as_of)
-    local = _local_evidence(ids, as_of)
-    flags = _data_flags({e.urn: e.pk for e in establishments}, as_of)
+    standing = standings(establishments, as_of=as_of) if needed(STANDING_EVIDENCE) else {}
+    judgements = _judgements(ids, as_of) if needed(OfficerJudgement.Kind.values) else {}
+    local = _local_evidence(ids, as_of) if wanted is None or not wanted <= set(EVIDENCE) else {}
+    flags = _data_flags({e.urn: e.pk for e in establishments}, as_of) if needed(RESULTS_EVIDENCE) else {}
     evidence: dict[int, dict[str, Any]] = {}
     for school in establishments:
-        facts = standing[school.pk].facts
-        latest_on = facts["latest_on"]
-        floor, coasting, below = flags.get(school.pk, (None, None, None))
-        item: dict[str, Any] = {
-            "inspected": facts["inspected"],
-            "latest_grade": facts["latest_grade"],
-            "latest_category": facts["category"] or "",
-            "grade_age_years": round((as_of - latest_on).days / 365.25, 1) if latest_on else None,
-            "report_card_lowest": facts["lowest_area"],
-            "leadership_and_governance": facts["leadership_and_governance"],
-            "areas_below_expected": facts["areas_below_expected"],
-            "report_card": facts["latest_kind"] == "report_card",
-            "safeguarding_met": facts["safeguarding_met"],
-            "previous_grade": facts["previous_grade"],
-            "good_or_better": facts["good_or_better"],
-            "stuck": facts["stuck"],
-            "rise_eligible": facts["rise_eligible"],
-            "in_inspection_window": standing[school.pk].in_window,
-            "governance": school.governance,
-            "phase": school.phase,
-            "type_name": school.type_name,
-            "type_group": school.type_group,
-            "sixth_form": school.sixth_form.lower().startswith("has"),
-            "floor_below": floor,
-            "coasting": coasting,
-            "significantly_below": below,
-            "risk": risk.get(school.pk) if risk else None,
-        }
-        for kind in OfficerJudgement.Kind.values:
-            item[kind] = judgements.get(school.pk, {}).get(kind)
+        item: dict[str, Any] = {}
+        if standing:
+            facts = standing[school.pk].facts
+            latest_on = facts["latest_on"]
+            item.update(
+                {
+                    "inspected": facts["inspected"],
+                    "latest_grade": facts["latest_grade"],
+                    "latest_category": facts["category"] or "",
+                    "grade_age_years": round((as_of - latest_on).days / 365.25, 1) if latest_on else None,
+                    "report_card_lowest": facts["lowest_area"],
+                    "leadership_and_governance": facts["leadership_and_governance"],
+                    "areas_below_expected": facts["areas_below_expected"],
+                    "report_card": facts["latest_kind"] == "report_card",
+                    "safeguarding_met": facts["safeguarding_met"],
+                    "previous_grade": facts["previous_grade"],
+                    "good_or_better": facts["good_or_better"],
+                    "stuck": facts["stuck"],
+                    "rise_eligible": facts["rise_eligible"],
+                    "in_inspection_window": standing[school.pk].in_window,
+                }
+            )
+        item.update(
+            {
+                "governance": school.governance,
+                "phase": school.phase,
+                "type_name": school.type_name,
+                "type_group": school.type_group,
+                "sixth_form": school.sixth_form.lower().startswith("has"),
+            }
+        )
+        if needed(RESULTS_EVIDENCE):
+            floor, coasting, below = flags.get(school.pk, (None, None, None))
+            item.update({"floor_below": floor, "coasting": coasting, "significantly_below": below})
+        item["risk"] = risk.get(school.pk) if risk else None
+        if needed(OfficerJudgement.Kind.values):
+            for kind in OfficerJudgement.Kind.values:
+                item[kind] = judgements.get(school.pk, {}).get(kind)
         item.update(local.get(school.pk, {}))
-        evidence[school.pk] = item
+        evidence[school.pk] = item if wanted is None else {name: item[name] for name in wanted if name in item}
     return evidence

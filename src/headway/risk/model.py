@@ -58,17 +58,15 @@ from headway.risk.features import (
     queries_frame,
     training_queries,
 )
+from headway.risk.model_designs import DEFAULT_DESIGN as DEFAULT_DESIGN
+from headway.risk.model_designs import DEFAULT_TRAIN_FROM as DEFAULT_TRAIN_FROM
+from headway.risk.model_designs import DESIGNS as DESIGNS
 from headway.schools.models import Establishment
 
 SEED = 2016
-#: Inspections from September 2012, when "requires improvement" replaced "satisfactory", are learnt from
-#: (every earlier inspection still counts as history in the features).
-DEFAULT_TRAIN_FROM = dt.date(2012, 9, 1)
 MIN_TRAINING_ROWS = 30
 TOP_FACTORS = 5
 MODEL_KIND = "lightgbm-gbdt"
-DESIGNS = ("ensemble", "window", "hazard", "direct", "inspection")
-DEFAULT_DESIGN = "ensemble"
 HORIZON_MONTHS = 24
 WINDOW_STEP_MONTHS = 6
 HAZARD_STEP_MONTHS = 6

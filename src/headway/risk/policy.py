@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from headway.policy_files import COMPARISONS, Condition, PolicyError, PolicyFile, holds
+from headway.policy_files import COMPARISONS, Condition, PolicyError, PolicyFile, holds, matches
 from headway.risk.evidence import evidence_names
 
 __all__ = ["COMPARISONS", "Condition", "PolicyError", "PolicyFile", "holds"]
@@ -75,7 +75,7 @@ class Policy:
             )
 
     def in_scope(self, evidence: Mapping[str, Any]) -> bool:
-        return self.scope is None or holds(self.scope, evidence)[0]
+        return self.scope is None or matches(self.scope, evidence)
 
     def refuse_outside_dates(self, as_of: dt.date) -> None:
         """A policy applies only between its dates: a round as of 2019 uses the rules of 2019."""
@@ -231,6 +231,14 @@ class Proposal:
         return self.category.causing_concern or bool(self.triggers)
 
 
+def _read_if_holds(condition: Condition, values: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The evidence the condition read, if it holds; None if not (decided quickly first: most do not)."""
+    if not matches(condition, values):
+        return None
+    ok, used = holds(condition, values)
+    return used if ok else None
+
+
 def apply_policy(policy: Policy, evidence: Mapping[str, Any]) -> Proposal:
     """The category the policy proposes for one school's evidence, with the rules that fired."""
     values = dict(evidence)
@@ -238,8 +246,8 @@ def apply_policy(policy: Policy, evidence: Mapping[str, Any]) -> Proposal:
     reasons: list[Fired] = []
     for item in policy.derived:
         for value, condition in item.rules:
-            ok, used = holds(condition, values)
-            if ok:
+            used = _read_if_holds(condition, values)
+            if used is not None:
                 derived[item.name] = value
                 reasons.append(Fired(f"{item.name} = {value}", f"{item.name.replace('_', ' ')} {value}", used))
                 break
@@ -250,8 +258,8 @@ def apply_policy(policy: Policy, evidence: Mapping[str, Any]) -> Proposal:
     for category in policy.categories:
         if category.when is None:
             continue
-        ok, used = holds(category.when, values)
-        if ok:
+        used = _read_if_holds(category.when, values)
+        if used is not None:
             chosen = category
             reasons.append(Fired(f"category {category.code}", category.label, used))
             break
@@ -260,7 +268,7 @@ def apply_policy(policy: Policy, evidence: Mapping[str, Any]) -> Proposal:
         reasons.append(Fired("default category", f"No category's rule held: {chosen.label}", {}))
     triggers = []
     for trigger in policy.triggers:
-        ok, used = holds(trigger.when, values)
-        if ok:
+        used = _read_if_holds(trigger.when, values)
+        if used is not None:
             triggers.append(Fired(trigger.name, trigger.label, used))
     return Proposal(category=chosen, reasons=reasons, triggers=triggers, derived=derived)

@@ -5,32 +5,29 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from headway.accounts import permissions
 from headway.accounts.models import User
+from headway.reports import downloads
 from headway.risk import selectors, services
+from headway.risk.downloads import round_table
 from headway.risk.forms import DecisionForm, JudgementForm
 from headway.risk.models import CategorisationRound, CategoryProposal, OfficerJudgement
 from headway.risk.policy import PolicyError, policy_named
 
 
 def _round_for(request: HttpRequest, pk: int) -> CategorisationRound:
-    categorisation_round = get_object_or_404(CategorisationRound.objects.select_related("local_authority"), pk=pk)
-    if not permissions.can_categorise(request.user, categorisation_round.local_authority):
-        raise Http404("No such round for you.")
-    return categorisation_round
+    return permissions.categorisation_round_for(request.user, pk)
 
 
 @login_required
 def round_list(request: HttpRequest) -> HttpResponse:
     if not permissions.is_la_staff(request.user):
         raise PermissionDenied
-    rounds = [
-        r
-        for r in CategorisationRound.objects.select_related("local_authority")[:50]
-        if permissions.can_categorise(request.user, r.local_authority)
-    ]
-    return render(request, "risk/round_list.html", {"rounds": rounds})
+    rounds = list(permissions.categorisation_rounds_visible_to(request.user).select_related("local_authority")[:50])
+    can_train = permissions.can_train_risk_model(request.user)
+    return render(request, "risk/round_list.html", {"rounds": rounds, "can_train": can_train})
 
 
 @login_required
@@ -41,7 +38,33 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         categorisation_round, sort=sort if sort in {"category", "risk", "grade_age", "name"} else "category"
     )
     return render(
-        request, "risk/round_detail.html", {"round": categorisation_round, "proposals": proposals, "sort": sort}
+        request,
+        "risk/round_detail.html",
+        {
+            "round": categorisation_round,
+            "proposals": proposals,
+            "sort": sort,
+            "downloads": downloads.links(request, "risk:round_download", categorisation_round.pk),
+        },
+    )
+
+
+@login_required
+@require_safe
+def round_download(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+    """The round's schools, in the page's order, as CSV or a spreadsheet (LA staff of its authority only)."""
+    file_format = downloads.checked_format(file_format)
+    categorisation_round = _round_for(request, pk)
+    sort = request.GET.get("sort", "category")
+    proposals = selectors.round_proposals(
+        categorisation_round, sort=sort if sort in {"category", "risk", "grade_age", "name"} else "category"
+    )
+    return downloads.response(
+        round_table(categorisation_round, proposals),
+        file_format,
+        categorisation_round.local_authority.name,
+        "categorisation",
+        categorisation_round.as_of.isoformat(),
     )
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from headway.imports.rows import Row
+from headway.imports.rows import Row, quoted
 from headway.imports.services import Counts, ImportContext, Importer
 from headway.schools.models import Area, Establishment, LocalAuthority
 
@@ -85,7 +85,7 @@ class AreasImporter(Importer[AreaRecord]):
             return ""
         kind = KINDS.get(text.lower())
         if kind is None:
-            row.error(field, f"{text!r} is not a kind of area: {KIND_NAMES}")
+            row.error(field, f"{quoted(text)} is not a kind of area: {KIND_NAMES}")
             return ""
         return kind
 
@@ -126,7 +126,7 @@ class AreasImporter(Importer[AreaRecord]):
     def _kind_agrees(self, row: Row, field: str, name: str, kind: str) -> bool:
         seen = self._areas.get(name)
         if seen is not None and seen.kind != kind:
-            row.error(field, f"row {seen.row} gives {name!r} as {_a(seen.kind)}, this row as {_a(kind)}")
+            row.error(field, f"row {seen.row} gives {quoted(name)} as {_a(seen.kind)}, this row as {_a(kind)}")
             return False
         return True
 
@@ -149,14 +149,14 @@ class AreasImporter(Importer[AreaRecord]):
             row.error("parent_kind", "there is a parent kind but no parent")
             return None
         if parent == area:
-            row.error("parent", f"{area!r} cannot be inside itself")
+            row.error("parent", f"{quoted(area)} cannot be inside itself")
             return None
         if not self._kind_agrees(row, "kind", area, kind):
             return None
         seen = self._areas.get(area)
         if seen is not None and seen.parent is not None and seen.parent != parent:
-            said = f"inside {seen.parent!r}" if seen.parent else "not inside another area"
-            row.error("parent", f"row {seen.row} gives {area!r} as {said}")
+            said = f"inside {quoted(seen.parent)}" if seen.parent else "not inside another area"
+            row.error("parent", f"row {seen.row} gives {quoted(area)} as {said}")
             return None
         if parent:
             if parent_kind:
@@ -169,14 +169,16 @@ class AreasImporter(Importer[AreaRecord]):
             else:
                 row.error(
                     "parent",
-                    f"{parent!r} is not an area in Headway yet: give its kind in the 'Parent kind' column",
+                    f"{quoted(parent)} is not an area in Headway yet: give its kind in the 'Parent kind' column",
                 )
                 return None
             above: str | None = parent
             steps = 0
             while above is not None and steps < 100:
                 if above == area:
-                    row.error("parent", f"{area!r} would be inside itself: {parent!r} is inside {area!r}")
+                    row.error(
+                        "parent", f"{quoted(area)} would be inside itself: {quoted(parent)} is inside {quoted(area)}"
+                    )
                     return None
                 above, steps = self._parent_of(above), steps + 1
             self._areas.setdefault(parent, _Seen(kind=parent_kind, row=row.number))
@@ -198,6 +200,11 @@ class AreasImporter(Importer[AreaRecord]):
         if not records:
             return counts
         authority = LocalAuthority.objects.get(pk=records[0].local_authority_id)
+        if not context.may_change(authority.code):
+            # An LA administrator may place only their own authority's schools in areas.
+            context.leave(len(records))
+            counts.skipped += len(records)
+            return counts
         kinds: dict[str, str] = {}
         parents: dict[str, str] = {}  # the areas rows name, with their parent ('' for none)
         for record in records:

@@ -356,8 +356,8 @@ def area_kpis(area: Area, ids: set[int]) -> tuple[str, list[Comparison]]:
     tallies: dict[dt.date, Tally] = {}
     for row in kpi_table(la_code=authority.code, year=year, kpi_set=kpi_set):
         measure = row.measure_info
-        if measure is None:
-            continue
+        if measure is None or measure.dataset == "local":
+            continue  # a figure the LA enters for itself has no school rows to work out an area's figure from
         value: float | None
         if figure := inspection_figure(measure):
             as_of = as_of_for_year(year)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from headway.imports.rows import Row
-from headway.imports.services import Counts, ImportContext, Importer, sync_rows
+from headway.imports.rows import Row, quoted
+from headway.imports.services import Counts, ImportContext, Importer, RecordKey, sync_rows
 from headway.inspections.importers import GiasInspection, gias_inspection_from_row, record_gias_inspections
 from headway.schools.models import Establishment, EstablishmentLink, Group, GroupMembership
 from headway.schools.register import governance_from, local_authorities_by_code, meaningful
@@ -187,9 +187,25 @@ def sync_links(links: Iterable[tuple[int, int, str, str, Any]]) -> Counts:
     return counts
 
 
+def own_records(records: list[RegisterRecord], context: ImportContext) -> list[RegisterRecord]:
+    """The records an LA administrator's import may write: schools the file places in their authority that
+    are new or already theirs. A school of another authority (or one the file would move into theirs) is left
+    as it was, and so is every other authority's own record (its name)."""
+    if context.authority is None:
+        return records
+    current = {
+        row["urn"]: row["local_authority__code"]
+        for row in values_by_key(Establishment, "urn", [r.urn for r in records], ["local_authority__code"])
+    }
+    own = [r for r in records if context.may_change(r.la_code) and context.may_change(current.get(r.urn, r.la_code))]
+    context.leave(len(records) - len(own))
+    return own
+
+
 def sync_register(records: list[RegisterRecord], context: ImportContext, *, source: str) -> Counts:
     """Write register records: local authorities, schools, groups, memberships, links, inspections."""
     total = Counts()
+    records = own_records(records, context)
     authority_names: dict[str, str] = {}
     for record in records:
         if record.la_name or record.la_code not in authority_names:
@@ -249,6 +265,7 @@ class GiasImporter(Importer[RegisterRecord]):
     optional ``(code)`` columns."""
 
     kind = "gias"
+    streams = True
     label = "Get Information About Schools extract (edubasealldata)"
     spill_field = "links"
     columns = {
@@ -305,7 +322,7 @@ class GiasImporter(Importer[RegisterRecord]):
         urn = row.integer("urn", required=True)
         la_code = row.text("la_code", required=True)
         if la_code and not la_code.isdigit():
-            row.error("la_code", f"{la_code!r} is not an LA code")
+            row.error("la_code", f"{quoted(la_code)} is not an LA code")
         type_name = row.text("type_name", required=True, max_length=120)
         type_group = row.text("type_group", max_length=120)
         low = row.integer("statutory_low_age")
@@ -373,6 +390,14 @@ class GiasImporter(Importer[RegisterRecord]):
             inspection=inspection,
         )
 
+    def spill_accepted(self, extra: Sequence[str]) -> bool:
+        """GIAS writes a school's second and later links as extra fields after ``Linked establishments``
+        ("148215 Successor"); any other extra field means the row is broken."""
+        return all(LINK_PATTERN.fullmatch(value.strip()) for value in extra if value.strip())
+
+    def key(self, record: RegisterRecord) -> RecordKey:
+        return RecordKey("urn", record.urn, f"URN {record.urn}")
+
     def apply(self, records: list[RegisterRecord], context: ImportContext) -> Counts:
         return sync_register(records, context, source=Establishment.RegisterSource.GIAS)
 
@@ -382,6 +407,7 @@ class SpineImporter(Importer[RegisterRecord]):
     a GIAS extract."""
 
     kind = "spine"
+    streams = True
     label = "DfE school information (spine)"
     columns = {
         "urn": ("URN",),
@@ -426,7 +452,7 @@ class SpineImporter(Importer[RegisterRecord]):
         urn = row.integer("urn", required=True)
         la_code = row.text("la_code", required=True)
         if la_code and not la_code.isdigit():
-            row.error("la_code", f"{la_code!r} is not an LA code")
+            row.error("la_code", f"{quoted(la_code)} is not an LA code")
         type_name = row.text("type_name", required=True, max_length=120)
         type_group = meaningful(row.text("type_group"))
         close_date = row.date("close_date")
@@ -456,6 +482,9 @@ class SpineImporter(Importer[RegisterRecord]):
         links = [(other_urn, "Predecessor")] if other_urn and other_urn != urn else []
         return RegisterRecord(urn=urn, la_code=la_code, la_name="", values=values, links=links)
 
+    def key(self, record: RegisterRecord) -> RecordKey:
+        return RecordKey("urn", record.urn, f"URN {record.urn}")
+
     def apply(self, records: list[RegisterRecord], context: ImportContext) -> Counts:
         return sync_register(records, context, source=Establishment.RegisterSource.SPINE)
 
@@ -473,6 +502,7 @@ class GiasLinksImporter(Importer[LinkRecord]):
     """GIAS ``links_edubasealldata*.csv``: predecessor, successor and merger links with dates."""
 
     kind = "gias-links"
+    streams = True
     label = "GIAS links (predecessor and successor schools)"
     columns = {
         "urn": ("URN",),
@@ -496,5 +526,23 @@ class GiasLinksImporter(Importer[LinkRecord]):
         )
         return record if urn and linked_urn else None
 
+    def key(self, record: LinkRecord) -> RecordKey:
+        return RecordKey(
+            "linked_urn",
+            (record.urn, record.linked_urn, record.link_type.lower()),
+            f"the link from URN {record.urn} to URN {record.linked_urn} ({record.link_type})",
+        )
+
     def apply(self, records: list[LinkRecord], context: ImportContext) -> Counts:
+        if context.authority is not None:
+            # An LA administrator's file adds links of their own schools only.
+            urns = sorted({r.urn for r in records})
+            own = {
+                row["urn"]
+                for row in values_by_key(Establishment, "urn", urns, ["local_authority__code"])
+                if context.may_change(row["local_authority__code"])
+            }
+            kept = [r for r in records if r.urn in own]
+            context.leave(len(records) - len(kept), "link(s) of schools")
+            records = kept
         return sync_links((r.urn, r.linked_urn, r.link_type, r.linked_name, r.established_on) for r in records)

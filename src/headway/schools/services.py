@@ -77,6 +77,9 @@ def link_officer_assign(
             f"{officer} is not an officer of {establishment.local_authority}, so cannot be its link officer."
         )
     with transaction.atomic():
+        # The school's row is locked first: with no current assignment there is no assignment row to lock, and
+        # two officers assigned at once would otherwise both find none.
+        Establishment.objects.select_for_update().filter(pk=establishment.pk).exists()
         current = (
             LinkOfficerAssignment.objects.select_for_update()
             .select_related("officer")
@@ -132,6 +135,8 @@ def area_officer_add(
     if officer.role not in LINK_OFFICER_ROLES or officer.local_authority_id != area.local_authority_id:
         raise AreaRuleError(f"{_name(officer)} is not an officer of {area.local_authority.name}.")
     with transaction.atomic():
+        # The area's row is locked first: an area without officers has no officer row to lock.
+        Area.objects.select_for_update().filter(pk=area.pk).exists()
         current = list(
             AreaOfficer.objects.select_for_update().select_related("officer").filter(area=area, ends_on__isnull=True)
         )

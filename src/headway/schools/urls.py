@@ -5,6 +5,7 @@ from headway.schools import area_views, views
 app_name = "schools"
 urlpatterns = [
     path("", views.school_list, name="list"),
+    path("download.<str:file_format>", views.school_list_download, name="list_download"),
     path("<int:urn>/", views.school_detail, name="detail"),
     path("<int:urn>/local-evidence/", views.local_evidence, name="local_evidence"),
     path("areas/", area_views.area_list, name="areas"),

@@ -2,38 +2,67 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from headway.accounts import permissions
 from headway.accounts.models import User
+from headway.home.selectors import school_summary
 from headway.performance.charts import school_performance_section
 from headway.refusals import attempt
+from headway.reports import downloads
+from headway.schools.downloads import schools_table
 from headway.schools.forms import LocalEvidenceForm, SchoolFilterForm
+from headway.schools.models import Establishment, LocalAuthority
 from headway.schools.selectors import filter_establishments, school_profile
 from headway.schools.services import local_evidence_record
 
 PAGE_SIZE = 50
 
 
-@login_required
-def school_list(request: HttpRequest) -> HttpResponse:
+def _filtered_schools(request: HttpRequest) -> tuple[SchoolFilterForm, QuerySet[Establishment]]:
+    """The school list's filters and the schools they find among those the user may see (page and download)."""
     visible = permissions.establishments_visible_to(request.user)
     data = request.GET.copy()
     data.setdefault("status", "open")
     form = SchoolFilterForm(data, visible=visible)
     filters = form.cleaned_data if form.is_valid() else {"status": "open"}
-    schools = filter_establishments(visible, filters, today=timezone.localdate())
+    return form, filter_establishments(visible, filters, today=timezone.localdate())
+
+
+@login_required
+def school_list(request: HttpRequest) -> HttpResponse:
+    form, schools = _filtered_schools(request)
     page = Paginator(schools, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "schools/school_list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "total": page.paginator.count},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "total": page.paginator.count,
+            "downloads": downloads.links(request, "schools:list_download"),
+        },
     )
+
+
+@login_required
+@require_safe
+def school_list_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The school list, with the page's filters, as CSV or a spreadsheet: the schools the user may see only."""
+    file_format = downloads.checked_format(file_format)
+    form, schools = _filtered_schools(request)
+    user = permissions.signed_in(request)
+    chosen = form.cleaned_data.get("local_authority") if form.is_valid() else ""
+    authority = LocalAuthority.objects.filter(code=chosen).first() if chosen else user.local_authority
+    table = schools_table(schools, filters=downloads.filters_in_words(form))
+    return downloads.response(table, file_format, authority.name if authority is not None else "", "schools")
 
 
 @login_required
@@ -50,6 +79,9 @@ def school_detail(request: HttpRequest, urn: int) -> HttpResponse:
         "previous_grade_label": profile.standing.previous_grade_label if profile.standing else "",
         "can_see_rise": permissions.can_manage_concerns(request.user, establishment.local_authority)
         or permissions.is_school_user_of(request.user, establishment),
+        "summary": school_summary(
+            establishment, permissions.signed_in(request), today=timezone.localdate(), standing=profile.standing
+        ),
     }
     if permissions.can_manage_support(request.user, establishment.local_authority):
         from headway.concerns.services import open_concern

@@ -1,13 +1,12 @@
-"""The KPI table as CSV rows and as an Excel workbook (board papers)."""
+"""The KPI table as CSV rows (the command line) and as a download, CSV or an Excel workbook (board papers)."""
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
+from headway.reports import downloads
+from headway.reports.downloads import Cell, Column, Table
 from headway.strategy.selectors import KpiReport, KpiRow
 
 CSV_COLUMNS = (
@@ -65,7 +64,8 @@ def _met(row: KpiRow) -> str:
 
 
 def csv_rows(rows: list[KpiRow]) -> list[list[Any]]:
-    """Header and one row per KPI; blanks for no figure."""
+    """Header and one row per KPI (``headway kpi table --csv``); blanks for no figure, and text that a
+    spreadsheet would read as a formula neutralised (headway.reports.downloads.neutralise)."""
     table: list[list[Any]] = [list(CSV_COLUMNS)]
     for row in rows:
         table.append(
@@ -94,23 +94,15 @@ def csv_rows(rows: list[KpiRow]) -> list[list[Any]]:
                 row.local_source,
             ]
         )
-    return [["" if value is None else value for value in line] for line in table]
+    return [
+        ["" if value is None else downloads.neutralise(value) if isinstance(value, str) else value for value in line]
+        for line in table
+    ]
 
 
-def xlsx_bytes(report: KpiReport) -> bytes:
-    """A workbook: the KPI table (bold header row, one row per KPI) and a sheet saying what it is."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = f"KPIs {report.year}"
-    bold = Font(bold=True)
-    for column, (title, width) in enumerate(XLSX_COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=column, value=title)
-        cell.font = bold
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[cell.column_letter].width = width
-    for number, row in enumerate(report.rows, start=2):
-        values = (
+def _xlsx_rows(report: KpiReport) -> Iterator[Sequence[Cell]]:
+    for row in report.rows:
+        yield (
             row.indicator,
             row.measure,
             row.scope_label,
@@ -133,31 +125,34 @@ def xlsx_bytes(report: KpiReport) -> bytes:
             row.local_actual,
             "; ".join(row.notes) or None,
         )
-        for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row=number, column=column, value=value)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.freeze_panes = "B2"
-    about = workbook.create_sheet("About")
+
+
+def download_table(report: KpiReport) -> Table:
+    """The KPI table as the page shows it, for the CSV and spreadsheet downloads (headway.reports.downloads:
+    headings in words, and no cell that a spreadsheet could read as a formula)."""
     kpi_set = report.kpi_set
-    for line in (
-        ("Local authority", f"{report.local_authority.name} ({report.local_authority.code})"),
-        ("KPI set", kpi_set.name if kpi_set is not None else ""),
-        ("Version", kpi_set.version if kpi_set is not None else ""),
-        ("Year", report.year),
-        ("Rank", "Among all local authorities with a figure: 1 = best; tied authorities share a rank."),
-        ("Met", "No data = a figure the target needs is missing (never Not met); No target = monitored only."),
-        (
-            "Sources",
-            "published = DfE's own LA or national figure; computed = Headway's pupil-weighted mean of "
-            "the LA's school figures; derived = a gap worked out from DfE's published figures (the LA's group "
-            "minus England's other pupils); local = entered by the LA itself where there is no public figure "
-            "(its source is in the notes); kpi set = the baseline as the KPI set gives it.",
+    return Table(
+        title=f"KPIs {report.year}",
+        columns=tuple(Column(title, width) for title, width in XLSX_COLUMNS),
+        rows=_xlsx_rows(report),
+        about=(
+            ("Local authority", f"{report.local_authority.name} ({report.local_authority.code})"),
+            ("KPI set", kpi_set.name if kpi_set is not None else ""),
+            ("Version", kpi_set.version if kpi_set is not None else ""),
+            ("Year", report.year),
+            ("Rank", "Among all local authorities with a figure: 1 = best; tied authorities share a rank."),
+            ("Met", "No data = a figure the target needs is missing (never Not met); No target = monitored only."),
+            (
+                "Sources",
+                "published = DfE's own LA or national figure; computed = Headway's pupil-weighted mean of "
+                "the LA's school figures; derived = a gap worked out from DfE's published figures (the LA's group "
+                "minus England's other pupils); local = entered by the LA itself where there is no public figure "
+                "(its source is in the notes); kpi set = the baseline as the KPI set gives it.",
+            ),
         ),
-    ):
-        about.append(list(line))
-        about.cell(row=about.max_row, column=1).font = bold
-    about.column_dimensions["A"].width = 18
-    about.column_dimensions["B"].width = 100
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    )
+
+
+def xlsx_bytes(report: KpiReport) -> bytes:
+    """A workbook: the KPI table (bold header row, one row per KPI) and a sheet saying what it is."""
+    return downloads.xlsx_bytes(download_table(report))

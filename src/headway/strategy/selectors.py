@@ -22,6 +22,7 @@ from headway.performance.benchmarks import (
     national_value,
 )
 from headway.performance.catalogue import Measure, catalogue
+from headway.performance.figure_store import figures_read, published_year
 from headway.performance.models import PublishedFigure, SchoolResult
 from headway.strategy.definitions import local_measure
 from headway.strategy.models import Comparator, KpiIndicator, KpiSet, KpiTarget, LocalActual, TargetKind
@@ -294,11 +295,12 @@ def _national(*, year: int, measure: Measure) -> tuple[float | None, str, str]:
     absence file: primary, secondary, special), so that ``national_value`` computed it from every school's
     figure, as the LA's own figure is."""
     value, source = national_value(year=year, measure_code=measure.code)
-    variants = set(
-        PublishedFigure.objects.filter(
-            level=PublishedFigure.Level.ENGLAND, year=year, measure=measure.code, value__isnull=False
-        ).values_list("variant", flat=True)
-    )
+    variants = {
+        variant
+        for (code, _), rows in published_year(year).england.items()
+        if code == measure.code
+        for variant, _ in rows
+    }
     if source != COMPUTED or not variants or variants & WHOLE_ENGLAND_VARIANTS:
         return value, source, ""
     by_phase = f"England's figure is published only by phase ({', '.join(sorted(variants))})"
@@ -641,7 +643,9 @@ def kpi_table(*, la_code: str, year: int, kpi_set: KpiSet | None = None) -> list
         return []
     figures = _Figures()
     indicators = chosen.indicators.prefetch_related("year_targets", "local_actuals")
-    with remembered():  # figures worked out from inspections (the good-school share): once per date
+    # Figures worked out from inspections (the good-school share): once per date; each year's published
+    # figures read once, computed ones from the store (``headway.performance.figure_store``).
+    with remembered(), figures_read():
         return [
             _row(
                 indicator,
@@ -657,7 +661,7 @@ def kpi_table(*, la_code: str, year: int, kpi_set: KpiSet | None = None) -> list
 
 def kpi_row(*, indicator: KpiIndicator, year: int) -> KpiRow:
     """One indicator's line of the table for a year."""
-    with remembered():
+    with remembered(), figures_read():
         return _row(
             indicator,
             la_code=indicator.kpi_set.local_authority.code,

@@ -10,17 +10,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 
 from headway.accounts import permissions
 from headway.accounts.models import User
 from headway.refusals import attempt
+from headway.reports import downloads
 from headway.strategy.definitions import FIRST_YEAR, LAST_YEAR
-from headway.strategy.exports import xlsx_bytes
+from headway.strategy.exports import download_table
 from headway.strategy.forms import LocalActualForm
 from headway.strategy.selectors import KpiReport, indicator_for, kpi_index, kpi_report, kpi_row, local_actual_of
 from headway.strategy.services import local_actual_record
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _report(request: HttpRequest, la_code: str, year: int) -> KpiReport:
@@ -55,14 +55,25 @@ def kpi_table_page(request: HttpRequest, la_code: str, year: int) -> HttpRespons
     )
 
 
-@login_required
-def kpi_table_xlsx(request: HttpRequest, la_code: str, year: int) -> HttpResponse:
+def _kpi_download(request: HttpRequest, la_code: str, year: int, file_format: str) -> HttpResponse:
+    """The KPI table as the page shows it (its set chosen with ``?set=``), as CSV or a spreadsheet: the same
+    people as the page (403 for school users, 404 for another authority's staff)."""
     report = _report(request, la_code, year)
     if report.kpi_set is None:
         raise Http404("This authority has no KPI set.")
-    response = HttpResponse(xlsx_bytes(report), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="kpis-{report.local_authority.code}-{report.year}.xlsx"'
-    return response
+    return downloads.response(download_table(report), file_format, report.local_authority.name, "kpis", report.year)
+
+
+@login_required
+@require_safe
+def kpi_table_xlsx(request: HttpRequest, la_code: str, year: int) -> HttpResponse:
+    return _kpi_download(request, la_code, year, "xlsx")
+
+
+@login_required
+@require_safe
+def kpi_table_csv(request: HttpRequest, la_code: str, year: int) -> HttpResponse:
+    return _kpi_download(request, la_code, year, "csv")
 
 
 @login_required

@@ -6,6 +6,7 @@ app_name = "partnerships"
 urlpatterns = [
     path("", views.partnership_list, name="list"),
     path("map/", views.proposals_map, name="map"),
+    path("proposing/<uuid:task_id>/", views.proposing, name="proposing"),
     path("survey/<int:urn>/", views.survey, name="survey"),
     path("<int:partnership_id>/", views.partnership, name="partnership"),
     path("<int:partnership_id>/members/add/", views.member_add, name="member_add"),

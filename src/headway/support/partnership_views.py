@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from headway import background
 from headway.accounts import permissions
 from headway.refusals import attempt
 from headway.schools.areas import area_filter_for
@@ -32,9 +34,11 @@ from headway.support.partnership_forms import (
     SurveyForm,
 )
 from headway.support.partnership_policy import PartnershipPolicy, partnership_policy_named
+from headway.support.tasks import propose_partnerships
 
 PROPOSE_SECONDS = 8.0
 SESSION_KEY = "partnership_proposal"
+PROPOSING_KIND = "partnership-proposals"  # the session's name for the runs a person follows (headway.background)
 
 
 # Helpers ----------------------------------------------------------------------------------------------------------
@@ -72,34 +76,14 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     policy = _policy()
     year = _year(request, policy)
     if request.method == "POST":
-        try:
-            proposal = service.proposal_run(
-                local_authority=authority,
-                start_year=year,
-                policy=policy,
-                by=permissions.signed_in(request),
-                time_limit=PROPOSE_SECONDS,
-            )
-        except service.PartnershipRuleError as exc:
-            messages.error(request, str(exc))
-        else:
-            names = dict(
-                Establishment.objects.filter(urn__in=[u.urn for u in proposal.unplaced]).values_list("urn", "name")
-            )
-            request.session[SESSION_KEY] = {
-                "year": year,
-                "count": len(proposal.partnerships),
-                "status": proposal.status,
-                "seconds": proposal.solve_seconds,
-                "satisfaction": round(proposal.preference_satisfaction * 100, 1),
-                "unplaced": [
-                    {"urn": u.urn, "name": names.get(u.urn, ""), "reason": u.reason} for u in proposal.unplaced
-                ],
-                "binding": [{"count": b.count, "description": b.description} for b in proposal.binding],
-            }
-            messages.success(request, f"{len(proposal.partnerships)} partnerships proposed for {year}.")
-        query = f"?year={year}" + (f"&la={authority.code}" if request.user.is_superuser else "")
-        return redirect(reverse("partnerships:list") + query)
+        # The optimiser runs as a background task (headway.support.tasks); the page waits for it.
+        started = background.enqueue(
+            propose_partnerships, authority.code, year, permissions.signed_in(request).pk, PROPOSE_SECONDS
+        )
+        if not started.done:
+            background.remember(request, PROPOSING_KIND, started)
+            return redirect("partnerships:proposing", task_id=started.id)
+        return _proposal_ended(request, started, authority.code, year)
     last = request.session.pop(SESSION_KEY, None)
     facts = service.school_facts(authority, year, policy=policy)
     area_filter = area_filter_for(authority, request.GET.get("area"))
@@ -120,6 +104,48 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
             "last": last if last and last.get("year") == year else None,
             "la_query": f"&la={authority.code}" if request.user.is_superuser else "",
         },
+    )
+
+
+def _proposal_ended(request: HttpRequest, ended: background.TaskState, la_code: str, year: int) -> HttpResponse:
+    summary: dict[str, Any] | None = ended.return_value
+    if summary is None:
+        messages.error(
+            request,
+            "Proposing partnerships stopped because of an error. Try again, or tell your Headway administrator.",
+        )
+    elif "error" in summary:
+        messages.error(request, summary["error"])
+    else:
+        request.session[SESSION_KEY] = {k: v for k, v in summary.items() if k != "la"}
+        messages.success(request, f"{summary['count']} partnerships proposed for {year}.")
+    query = f"?year={year}" + (f"&la={la_code}" if request.user.is_superuser else "")
+    return redirect(reverse("partnerships:list") + query)
+
+
+@login_required
+@require_safe
+def proposing(request: HttpRequest, task_id: UUID) -> HttpResponse:
+    """The optimiser at work: this page reloads itself until the proposal is ready, then shows the list."""
+    key = str(task_id)
+    now = background.recall(request, PROPOSING_KIND, key)  # only whoever asked for it, in this session (else 404)
+    if now.done:
+        if background.polled(request):  # the waiting page asking: answer without using up the result
+            return background.done_answer()
+        background.forget(request, PROPOSING_KIND, key)
+        summary = now.return_value or {}
+        authority = permissions.support_authority_for(request.user, str(summary.get("la", "")))
+        return _proposal_ended(request, now, authority.code, int(summary.get("year") or _year(request, _policy())))
+    return background.waiting_page(
+        request,
+        now,
+        title="Proposing partnerships",
+        explanation=(
+            f"The optimiser is looking for the best partnerships under your rules. It takes up to "
+            f"{PROPOSE_SECONDS:.0f} seconds once it has started; this page shows the proposal when it is ready."
+        ),
+        back_url=reverse("partnerships:list"),
+        back_text="Partnerships",
     )
 
 

@@ -27,7 +27,15 @@ from headway.support.brokerage import (
     providers_matching,
     track_records,
 )
-from headway.support.models import Commission, ImpactEvaluation, PaidBy, Provider, Subscription, TradedService
+from headway.support.models import (
+    Commission,
+    ImpactEvaluation,
+    PaidBy,
+    PartnershipPreference,
+    Provider,
+    Subscription,
+    TradedService,
+)
 
 HOURS_PER_DAY = Decimal("6.5")
 """The LA's working day of support, in hours: commissions are in days, traded services and plans in hours."""
@@ -415,3 +423,14 @@ def support_by_year(local_authority: LocalAuthority) -> list[dict[str, Any]]:
     for entry in years.values():
         entry["hours"] = hours_for(entry["days"])
     return [years[y] for y in sorted(years, reverse=True)]
+
+
+def survey_answers(establishments: QuerySet[Establishment], start_year: int) -> dict[int, PartnershipPreference]:
+    """Each school's latest answer to the partnership survey for the year starting in ``start_year``, by school
+    id, in one query."""
+    found: dict[int, PartnershipPreference] = {}
+    for answer in PartnershipPreference.objects.filter(
+        establishment__in=establishments, start_year=start_year
+    ).order_by("-submitted_at", "-id"):
+        found.setdefault(answer.establishment_id, answer)
+    return found

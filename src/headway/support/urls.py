@@ -11,6 +11,7 @@ urlpatterns = [
     path("schools/<int:urn>/find/", views.find, name="find"),
     path("schools/<int:urn>/commission/", views.commission_new, name="commission_new"),
     path("commissions/", views.commissions, name="commissions"),
+    path("commissions/download.<str:file_format>", views.commissions_download, name="commissions_download"),
     path("commissions/<int:commission_id>/", views.commission, name="commission"),
     path("traded/", views.traded, name="traded"),
 ]

@@ -23,9 +23,10 @@ from django.views.decorators.http import require_safe
 from headway.accounts import permissions
 from headway.concerns.models import Milestone
 from headway.refusals import attempt
-from headway.reports import terms
+from headway.reports import downloads, terms
 from headway.schools.models import Establishment, LocalAuthority
 from headway.support import brokerage, selectors, services
+from headway.support.downloads import commissions_table
 from headway.support.forms import (
     CancelForm,
     CommissionFilterForm,
@@ -361,6 +362,23 @@ def commission_new(request: HttpRequest, urn: int) -> HttpResponse:
 @login_required
 @require_safe
 def commissions(request: HttpRequest) -> HttpResponse:
+    authority, filters, found = _commissions(request)
+    return render(
+        request,
+        "support/commissions.html",
+        {
+            "authority": authority,
+            "filters": filters,
+            "rows": found["rows"],
+            "totals": found["totals"],
+            "la_query": _la_query(request, authority),
+            "downloads": downloads.links(request, "support:commissions_download"),
+        },
+    )
+
+
+def _commissions(request: HttpRequest) -> tuple[LocalAuthority, CommissionFilterForm, dict[str, Any]]:
+    """The authority, filters and commissions of the commissions page (and its download)."""
     authority = _authority(request)
     providers = list(Provider.objects.filter(local_authority=authority).order_by("name"))
     years = [(y, terms.academic_year_label(y)) for y in selectors.commission_years(authority)]
@@ -372,17 +390,17 @@ def commissions(request: HttpRequest) -> HttpResponse:
         paid_by=chosen.get("paid_by", ""),
         provider_id=chosen.get("provider"),
     )
-    return render(
-        request,
-        "support/commissions.html",
-        {
-            "authority": authority,
-            "filters": filters,
-            "rows": found["rows"],
-            "totals": found["totals"],
-            "la_query": _la_query(request, authority),
-        },
-    )
+    return authority, filters, found
+
+
+@login_required
+@require_safe
+def commissions_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The commissions, with the page's filters, as CSV or a spreadsheet: the same people as the page."""
+    file_format = downloads.checked_format(file_format)
+    authority, filters, found = _commissions(request)
+    table = commissions_table(authority, found["rows"], filters=downloads.filters_in_words(filters))
+    return downloads.response(table, file_format, authority.name, "commissions")
 
 
 @login_required

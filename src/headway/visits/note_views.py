@@ -19,7 +19,6 @@ from headway.visits import notes
 from headway.visits.models import NoteOfVisit, Notice, SelfEvaluation, Visit
 from headway.visits.note_forms import NoteForm, ReasonForm, ResponseForm, SelfEvaluationEntryForm, TemplateChoiceForm
 from headway.visits.note_templates import note_template_named, self_evaluation_form_named
-from headway.visits.pdf import note_pdf
 from headway.visits.self_evaluation import (
     SelfEvaluationError,
     graded_areas,
@@ -230,6 +229,8 @@ def note_respond(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def note_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
+    from headway.visits.pdf import note_pdf  # fpdf is loaded only when a PDF is made
+
     note = _note_for(request, pk)
     response = HttpResponse(note_pdf(note), content_type="application/pdf")
     filename = f"note-of-visit-{note.visit.establishment.urn}-{note.visit.planned_on:%Y-%m-%d}-v{note.version}.pdf"

@@ -20,7 +20,7 @@ purpose, so the rebuild adds only the slots still missing from today on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -30,6 +30,8 @@ from django.db.models import Q
 
 from headway.accounts import audit
 from headway.accounts.models import Role, User
+from headway.policy_files import condition_names
+from headway.queries import in_chunks
 from headway.risk.evidence import gather_evidence
 from headway.risk.models import CategoryDecision
 from headway.risk.policy import PolicyError
@@ -113,12 +115,13 @@ class PlanResult:
 
 def _visit_counts(academic_year: AcademicYear, ids: Sequence[int]) -> dict[int, int]:
     counts: dict[int, int] = {}
-    for establishment_id in (
-        Visit.objects.filter(academic_year=academic_year, establishment_id__in=ids)
-        .exclude(status=Visit.Status.CANCELLED)
-        .values_list("establishment_id", flat=True)
-    ):
-        counts[establishment_id] = counts.get(establishment_id, 0) + 1
+    for chunk in in_chunks(ids):
+        for establishment_id in (
+            Visit.objects.filter(academic_year=academic_year, establishment_id__in=chunk)
+            .exclude(status=Visit.Status.CANCELLED)
+            .values_list("establishment_id", flat=True)
+        ):
+            counts[establishment_id] = counts.get(establishment_id, 0) + 1
     return counts
 
 
@@ -151,9 +154,12 @@ def plan_slots(
     *,
     holidays: set[dt.date],
     circumstances: Sequence[Circumstance] = (),
+    days: list[list[dt.date]] | None = None,
 ) -> list[Slot]:
-    """The dates of the year's visits for an entitlement (see the module's docstring for the rules)."""
-    days = [working_days(half_term, holidays=holidays) for half_term in half_terms]
+    """The dates of the year's visits for an entitlement (see the module's docstring for the rules). ``days``
+    are the half-terms' working days, when already worked out."""
+    if days is None:
+        days = [working_days(half_term, holidays=holidays) for half_term in half_terms]
     slots: list[Slot] = []
     if entitlement.cadence == FORTNIGHTLY:
         slots += [Slot(d, entitlement.purpose) for d in fortnightly_dates(half_terms, holidays=holidays)]
@@ -201,56 +207,134 @@ def current_link_officer(establishment: Establishment) -> User | None:
 
 def statement_of_action_visits(establishment: Establishment) -> int | None:
     """The visits a year the LA's latest statement of action for the school (open concern) commits to."""
+    return _statements_of_action([establishment.pk]).get(establishment.pk)
+
+
+# Each of these reads, for many schools at once, what the one-school functions above and
+# ``circumstances_in_year`` read for one: the plan of a whole region or of England takes the same number of
+# queries as one school's (a few more for every ``CHUNK`` schools).
+
+
+def _current_categories(ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+    """Each school's category and the policy it was decided under, from its latest decision (as
+    ``current_decision``)."""
+    found: dict[int, tuple[str, str]] = {}
+    for chunk in in_chunks(ids):
+        for establishment_id, category, policy_name in (
+            CategoryDecision.objects.filter(proposal__establishment_id__in=chunk)
+            .order_by("decided_at", "id")
+            .values_list("proposal__establishment_id", "category", "proposal__round__policy_name")
+        ):
+            found[establishment_id] = (category, policy_name)  # the latest is kept
+    return found
+
+
+def _link_officers(ids: Sequence[int]) -> dict[int, User]:
+    found: dict[int, User] = {}
+    for chunk in in_chunks(ids):
+        for assignment in LinkOfficerAssignment.objects.filter(
+            establishment_id__in=chunk, ends_on__isnull=True
+        ).select_related("officer"):
+            found.setdefault(assignment.establishment_id, assignment.officer)
+    return found
+
+
+def _statements_of_action(ids: Sequence[int]) -> dict[int, int]:
+    """School -> the visits a year its latest statement of action (open concern) commits to."""
     from headway.concerns.models import StatementOfAction
 
-    statement = (
-        StatementOfAction.objects.filter(concern__establishment=establishment)
-        .exclude(concern__status="removed")
-        .order_by("-due_on", "-id")
-        .first()
-    )
-    return statement.visits_per_year if statement is not None else None
+    found: dict[int, int] = {}
+    for chunk in in_chunks(ids):
+        for establishment_id, visits in (
+            StatementOfAction.objects.filter(concern__establishment_id__in=chunk)
+            .exclude(concern__status="removed")
+            .order_by("-due_on", "-id")
+            .values_list("concern__establishment_id", "visits_per_year")
+        ):
+            found.setdefault(establishment_id, visits)
+    return found
+
+
+def _circumstances(ids: Sequence[int], half_terms: list[HalfTerm]) -> dict[int, list[Circumstance]]:
+    """Each school's circumstances current at some point in the year (as ``circumstances_in_year``)."""
+    found: dict[int, list[Circumstance]] = {}
+    if not half_terms:
+        return found
+    first, last = half_terms[0].starts_on, half_terms[-1].ends_on
+    for chunk in in_chunks(ids):
+        for circumstance in (
+            Circumstance.objects.filter(establishment_id__in=chunk, starts_on__lte=last)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first))
+            .order_by("starts_on", "pk")
+        ):
+            found.setdefault(circumstance.establishment_id, []).append(circumstance)
+    return found
+
+
+def _visits_of_year(ids: Sequence[int], academic_year: AcademicYear) -> tuple[dict[int, list[Visit]], set[int]]:
+    """Each school's visits in the year (by date), and those of them with a note of visit or a self-evaluation."""
+    found: dict[int, list[Visit]] = {}
+    written: set[int] = set()
+    for chunk in in_chunks(ids):
+        for visit in Visit.objects.filter(establishment_id__in=chunk, academic_year=academic_year).order_by(
+            "planned_on", "pk"
+        ):
+            found.setdefault(visit.establishment_id, []).append(visit)
+        of_year = {"visit__academic_year": academic_year, "visit__establishment_id__in": chunk}
+        written.update(NoteOfVisit.objects.filter(**of_year).values_list("visit_id", flat=True))
+        written.update(SelfEvaluation.objects.filter(**of_year).values_list("visit_id", flat=True))
+    return found, written
+
+
+@dataclass
+class _Year:
+    """What every school's plan of the year shares, worked out once."""
+
+    academic_year: AcademicYear
+    half_terms: list[HalfTerm]
+    holidays: set[dt.date]
+    days: list[list[dt.date]]
+    fortnights: int
+    today: dt.date
 
 
 def _school_plan(
     *,
     establishment: Establishment,
-    decision: CategoryDecision,
+    category: str,
     policy: EntitlementPolicy,
     evidence: dict[str, Any],
-    academic_year: AcademicYear,
-    half_terms: list[HalfTerm],
-    holidays: set[dt.date],
-    today: dt.date,
-) -> SchoolPlan:
-    circumstances = circumstances_in_year(establishment, academic_year)
+    year: _Year,
+    circumstances: list[Circumstance],
+    statement_visits: int | None,
+    officer: User | None,
+    existing: list[Visit],
+    written: set[int],
+) -> tuple[SchoolPlan, list[Visit], list[Visit]]:
+    """The school's plan, the generated visits it replaces and the visits it adds (neither written yet)."""
     entitlement = visit_entitlement(
         policy,
-        category=decision.category,
+        category=category,
         evidence=evidence,
         circumstances=[c.kind for c in circumstances],
-        fortnights=len(fortnightly_dates(half_terms, holidays=holidays)),
-        statement_of_action_visits=statement_of_action_visits(establishment),
+        fortnights=year.fortnights,
+        statement_of_action_visits=statement_visits,
     )
-    officer = current_link_officer(establishment)
-    plan = SchoolPlan(establishment=establishment, category=decision.category, officer=officer, entitlement=entitlement)
-    existing = list(Visit.objects.filter(establishment=establishment, academic_year=academic_year))
-    written = set(NoteOfVisit.objects.filter(visit__in=existing).values_list("visit_id", flat=True)) | set(
-        SelfEvaluation.objects.filter(visit__in=existing).values_list("visit_id", flat=True)
-    )
+    plan = SchoolPlan(establishment=establishment, category=category, officer=officer, entitlement=entitlement)
     replace = [
         v
         for v in existing
         if v.generated
         and not v.moved_by_hand
         and v.status == Visit.Status.PLANNED
-        and v.planned_on >= today
+        and v.planned_on >= year.today
         and v.pk not in written
     ]
     kept = [v for v in existing if v not in replace]
     plan.removed, plan.kept = len(replace), len(kept)
-    Visit.objects.filter(pk__in=[v.pk for v in replace]).delete()
-    slots = plan_slots(entitlement, half_terms, holidays=holidays, circumstances=circumstances)
+    slots = plan_slots(
+        entitlement, year.half_terms, holidays=year.holidays, circumstances=circumstances, days=year.days
+    )
     for visit in sorted((v for v in kept if v.generated), key=lambda v: v.planned_on):
         if not slots:
             break
@@ -261,17 +345,25 @@ def _school_plan(
         Visit(
             establishment=establishment,
             officer=officer,
-            academic_year=academic_year,
+            academic_year=year.academic_year,
             planned_on=slot.planned_on,
             purpose=slot.purpose,
-            category=decision.category,
+            category=category,
         )
         for slot in slots
-        if slot.planned_on >= today
+        if slot.planned_on >= year.today
     ]
-    Visit.objects.bulk_create(new)
     plan.created = len(new)
-    return plan
+    return plan, replace, new
+
+
+def _evidence_read(policies: Iterable[EntitlementPolicy]) -> set[str]:
+    """The evidence the policies' overrides read (all a school's entitlement depends on besides its category)."""
+    names: set[str] = set()
+    for policy in policies:
+        for override in policy.overrides:
+            names |= condition_names(override.when)
+    return names
 
 
 def visit_plan_build(
@@ -284,24 +376,33 @@ def visit_plan_build(
     establishments: Sequence[Establishment] | None = None,
 ) -> PlanResult:
     """Build (or rebuild) the year's visit plan for every open school of the authority with a confirmed
-    category. Schools without one get no plan and are listed as not categorised. Audited."""
+    category. Schools without one get no plan and are listed as not categorised. Audited. Everything is read
+    and written for all the schools at once, so the queries do not grow with the number of schools."""
     academic_year = academic_year_ensure(local_authority, start_year)
     half_terms = list(academic_year.half_terms.order_by("number"))
     holidays = bank_holidays(start_year)
+    year = _Year(
+        academic_year=academic_year,
+        half_terms=half_terms,
+        holidays=holidays,
+        days=[working_days(half_term, holidays=holidays) for half_term in half_terms],
+        fortnights=len(fortnightly_dates(half_terms, holidays=holidays)),
+        today=today,
+    )
     schools = list(
         establishments
         if establishments is not None
         else Establishment.objects.filter(local_authority=local_authority, status__istartswith="open").order_by("urn")
     )
     result = PlanResult(academic_year=academic_year)
-    decided: list[tuple[Establishment, CategoryDecision, EntitlementPolicy]] = []
+    decided: list[tuple[Establishment, str, EntitlementPolicy]] = []
     policies: dict[str, EntitlementPolicy | None] = {}
+    categories = _current_categories([school.pk for school in schools])
     for school in schools:
-        decision = current_decision(school)
-        if decision is None:
+        if school.pk not in categories:
             result.not_categorised.append(school)
             continue
-        name = decision.proposal.round.policy_name
+        category, name = categories[school.pk]
         if name not in policies:
             try:
                 policies[name] = entitlements_named(name)
@@ -312,22 +413,36 @@ def visit_plan_build(
         if policy is None:
             result.not_categorised.append(school)
             continue
-        decided.append((school, decision, policy))
-    evidence = gather_evidence([school for school, _, _ in decided], as_of=today)
+        decided.append((school, category, policy))
+    ids = [school.pk for school, _, _ in decided]
+    read = _evidence_read(policy for policy in policies.values() if policy is not None)
+    evidence = gather_evidence([school for school, _, _ in decided], as_of=today, names=read)
+    circumstances = _circumstances(ids, half_terms)
+    statements = _statements_of_action(ids)
+    officers = _link_officers(ids)
+    existing, written = _visits_of_year(ids, academic_year)
+    replaced: list[int] = []
+    added: list[Visit] = []
+    for school, category, policy in decided:
+        plan, replace, new = _school_plan(
+            establishment=school,
+            category=category,
+            policy=policy,
+            evidence=evidence[school.pk],
+            year=year,
+            circumstances=circumstances.get(school.pk, []),
+            statement_visits=statements.get(school.pk),
+            officer=officers.get(school.pk),
+            existing=existing.get(school.pk, []),
+            written=written,
+        )
+        result.schools.append(plan)
+        replaced += [visit.pk for visit in replace]
+        added += new
     with transaction.atomic():
-        for school, decision, policy in decided:
-            result.schools.append(
-                _school_plan(
-                    establishment=school,
-                    decision=decision,
-                    policy=policy,
-                    evidence=evidence[school.pk],
-                    academic_year=academic_year,
-                    half_terms=half_terms,
-                    holidays=holidays,
-                    today=today,
-                )
-            )
+        for chunk in in_chunks(replaced):
+            Visit.objects.filter(pk__in=chunk).delete()
+        Visit.objects.bulk_create(added, batch_size=1000)
         audit.record(
             actor=by,
             actor_name=actor_name or "visit plan",

@@ -205,3 +205,70 @@ def not_categorised(local_authority: LocalAuthority) -> QuerySet[Establishment]:
         .distinct()
         .order_by("name")
     )
+
+
+# For the home pages and the school summary (headway.home) ---------------------------------------------------
+
+
+def officer_visits(officer: User, *, today: dt.date, within_days: int = 14) -> tuple[list[Visit], list[Visit]]:
+    """The officer's planned visits due from ``today`` to ``within_days`` days ahead, and those overdue (still
+    planned, date passed), earliest first. One query, whatever the size of the caseload."""
+    horizon = today + dt.timedelta(days=within_days)
+    visits = list(
+        Visit.objects.filter(officer=officer, status=Visit.Status.PLANNED, planned_on__lte=horizon)
+        .select_related("establishment")
+        .order_by("planned_on", "pk")
+    )
+    return [v for v in visits if v.planned_on >= today], [v for v in visits if v.planned_on < today]
+
+
+def notes_awaiting_response_by(officer: User) -> list[NoteOfVisit]:
+    """Notes the officer wrote (or of their visits) sent to the school and not yet answered, oldest first."""
+    return list(
+        NoteOfVisit.objects.filter(status=NoteOfVisit.Status.SENT)
+        .filter(Q(author=officer) | Q(visit__officer=officer))
+        .select_related("visit__establishment")
+        .order_by("sent_at", "pk")
+    )
+
+
+def notes_for_school_users(establishments: QuerySet[Establishment]) -> tuple[list[NoteOfVisit], list[NoteOfVisit]]:
+    """For a school's own users: the notes waiting for their response (sent), and the final notes shared with
+    governors, latest first. The same rule as ``permissions.can_view_note`` for a school user, in one query."""
+    notes = list(
+        NoteOfVisit.objects.filter(visit__establishment__in=establishments)
+        .filter(
+            Q(status=NoteOfVisit.Status.SENT)
+            | Q(status=NoteOfVisit.Status.FINAL, shared_with_governors_at__isnull=False)
+        )
+        .select_related("visit__establishment", "author")
+        .order_by("-visit__planned_on", "-version", "-pk")
+    )
+    return [n for n in notes if n.status == NoteOfVisit.Status.SENT], [
+        n for n in notes if n.status == NoteOfVisit.Status.FINAL
+    ]
+
+
+def next_visits(establishments: QuerySet[Establishment], *, today: dt.date) -> dict[int, Visit]:
+    """Each school's next planned visit on or after ``today``, by school id, in one query."""
+    found: dict[int, Visit] = {}
+    for visit in (
+        Visit.objects.filter(establishment__in=establishments, status=Visit.Status.PLANNED, planned_on__gte=today)
+        .select_related("officer", "establishment")
+        .order_by("planned_on", "pk")
+    ):
+        found.setdefault(visit.establishment_id, visit)
+    return found
+
+
+def latest_note_visible(user: User, establishment: Establishment) -> NoteOfVisit | None:
+    """The latest note of a visit to the school that the user may read (``permissions.can_view_note``)."""
+    for note in (
+        NoteOfVisit.objects.filter(visit__establishment=establishment)
+        .exclude(visit__status=Visit.Status.CANCELLED)
+        .select_related("visit__establishment", "visit__officer", "author")
+        .order_by("-visit__planned_on", "-version", "-pk")[:20]
+    ):
+        if permissions.can_view_note(user, note):
+            return note
+    return None

@@ -6,6 +6,7 @@ app_name = "visits"
 
 urlpatterns = [
     path("", views.my_schools, name="my_schools"),
+    path("download.<str:file_format>", views.my_schools_download, name="my_schools_download"),
     path("capacity/", views.capacity, name="capacity"),
     path("calendar/", views.calendar_edit, name="calendar"),
     path("schools/<int:urn>/", views.school_visits, name="school_visits"),

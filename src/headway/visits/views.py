@@ -7,13 +7,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from headway.accounts import permissions
 from headway.accounts.models import User
+from headway.reports import downloads
 from headway.risk.selectors import current_decision
-from headway.schools.areas import area_filter_for
+from headway.schools.areas import AreaFilter, area_filter_for
 from headway.schools.models import LocalAuthority
 from headway.visits import calendar, planning, selectors
+from headway.visits.downloads import visit_plan_table
 from headway.visits.forms import (
     CalendarForm,
     CircumstanceEndForm,
@@ -43,27 +46,51 @@ def _staff_authority(request: HttpRequest, *, capacity: bool = False) -> tuple[U
 def my_schools(request: HttpRequest) -> HttpResponse:
     """An officer's caseload: each school's category, next visit, visits planned, done and overdue."""
     user, authority = _staff_authority(request)
-    officer = user
-    if username := request.GET.get("officer"):
-        officer = get_object_or_404(selectors.officers_of(authority), username=username)
-    year, today = _year(request), timezone.localdate()
-    area_filter = area_filter_for(authority, request.GET.get("area"))
-    rows = selectors.caseload_rows(officer, start_year=year, today=today, viewer=user)
+    officer, year, area_filter, rows = _caseload(request, user, authority)
     return render(
         request,
         "visits/my_schools.html",
         {
             "officer": officer,
             "is_me": officer == user,
-            "rows": [row for row in rows if area_filter.keeps(row.establishment.area_id)],
+            "rows": rows,
             "area_filter": area_filter,
             "area_keep": [("year", year)] + ([("officer", officer.get_username())] if officer != user else []),
             "year": year,
             "year_label": f"{year}/{(year + 1) % 100:02d}",
             "not_categorised": selectors.not_categorised(authority).count(),
             "can_see_capacity": permissions.can_plan_visits(user, authority, capacity=True),
+            "downloads": downloads.links(request, "visits:my_schools_download"),
         },
     )
+
+
+def _caseload(
+    request: HttpRequest, user: User, authority: LocalAuthority
+) -> tuple[User, int, AreaFilter, list[selectors.CaseloadRow]]:
+    """The officer (the user, or ``?officer=``), year and area filter of a visit plan, and its rows."""
+    officer = user
+    if username := request.GET.get("officer"):
+        officer = get_object_or_404(selectors.officers_of(authority), username=username)
+    year, today = _year(request), timezone.localdate()
+    area_filter = area_filter_for(authority, request.GET.get("area"))
+    rows = selectors.caseload_rows(officer, start_year=year, today=today, viewer=user)
+    return officer, year, area_filter, [row for row in rows if area_filter.keeps(row.establishment.area_id)]
+
+
+@login_required
+@require_safe
+def my_schools_download(request: HttpRequest, file_format: str) -> HttpResponse:
+    """The visit plan of "My schools" (or another officer's), with the page's filters, as CSV or a spreadsheet:
+    LA staff who plan visits only, as for the page."""
+    file_format = downloads.checked_format(file_format)
+    user, authority = _staff_authority(request)
+    officer, year, area_filter, rows = _caseload(request, user, authority)
+    year_label = f"{year}/{(year + 1) % 100:02d}"
+    area = area_filter.chosen.title if area_filter.chosen is not None else ""
+    table = visit_plan_table(rows, officer=officer, year_label=year_label, area=area)
+    name = officer.get_full_name() or officer.get_username()
+    return downloads.response(table, file_format, authority.name, "visit-plan", f"{year}-{(year + 1) % 100:02d}", name)
 
 
 def _replanned(results: list[planning.PlanResult]) -> str:
@@ -94,7 +121,7 @@ def school_visits(request: HttpRequest, urn: int) -> HttpResponse:
     establishment = permissions.establishment_for(request.user, urn)
     user = request.user
     can_change = permissions.can_plan_visits(user, establishment.local_authority)
-    if not can_change and not (isinstance(user, User) and user.role == "school_user"):
+    if not permissions.can_see_school_visits(user, establishment):
         raise PermissionDenied
     if request.method == "POST" and not can_change:
         raise PermissionDenied

@@ -9,12 +9,17 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from headway.accounts.models import User
+from headway.imports import jobs
 from headway.imports.registry import importer_for, importers
-from headway.imports.services import run_import
+
+ACTOR = "headway import (command line)"
 
 
 class Command(BaseCommand):
-    help = "Import a published DfE, GIAS or Ofsted file. Exit status 2 means the file was rejected."
+    help = (
+        "Import a published DfE, GIAS or Ofsted file. Exit status 2 means the file was rejected, 3 that the same "
+        "file is already being imported."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(importers()), help="what the file is")
@@ -24,6 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--as", dest="username", help="record the import as made by this user")
         parser.add_argument("--dataset", help="performance: ks2, ks4, ks5, census, absence or ks4-destinations")
         parser.add_argument("--year", type=int, help="performance: the summer the results belong to (2019 = 2018/19)")
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="hand the file to the background worker (headway db_worker) instead of importing it now",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = None
@@ -44,14 +54,26 @@ class Command(BaseCommand):
             importer = importer_for(options["kind"], **importer_options)
         except (TypeError, ValueError) as exc:
             raise CommandError(f"{options['kind']}: {exc}") from exc
-        result = run_import(
-            importer,
-            path,
-            display_name=str(path),
-            user=user,
-            actor_name="headway import (command line)",
-            skip_bad_rows=options["skip_bad_rows"],
-        )
+        del importer  # checked above; each run makes its own
+        try:
+            if options["background"]:
+                self._queue(options, importer_options, path, user)
+                return
+            result = jobs.run_in_foreground(
+                kind=options["kind"],
+                options=importer_options,
+                path=path,
+                display_name=str(path),
+                user=user,
+                actor_name=ACTOR,
+                skip_bad_rows=options["skip_bad_rows"],
+            )
+        except jobs.AlreadyImporting as refusal:
+            if options["json"]:
+                self.stdout.write(json.dumps({"refused": True, "reason": refusal.message}))
+            else:
+                self.stderr.write(refusal.message)
+            raise SystemExit(3) from None
         if options["json"]:
             self.stdout.write(json.dumps(result.as_json()))
         else:
@@ -64,3 +86,25 @@ class Command(BaseCommand):
             self.stdout.write(result.summary())
         if result.rejected:
             raise SystemExit(2)
+
+    def _queue(self, options: dict[str, Any], importer_options: dict[str, Any], path: Path, user: User | None) -> None:
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        with path.open("rb") as handle:
+            stored = jobs.store_upload(iter(lambda: handle.read(1024 * 1024), b""), path.name)
+        job = jobs.start_upload(
+            kind=options["kind"],
+            options=importer_options,
+            upload=stored,
+            file_name=str(path),
+            user=user,
+            actor_name=ACTOR,
+            skip_bad_rows=options["skip_bad_rows"],
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps({"queued": True, "job": job.pk, "status": job.status}))
+        else:
+            self.stdout.write(
+                f"{path}: handed to the background worker as import {job.pk} ({job.get_status_display().lower()}); "
+                "`headway db_worker` runs it, and the Imports page shows its progress."
+            )

@@ -75,6 +75,9 @@ class Command(BaseCommand):
             "--train-from", type=_date, default=DEFAULT_TRAIN_FROM, help="learn from inspections since"
         )
         trainer.add_argument("--design", choices=DESIGNS, default=DEFAULT_DESIGN)
+        trainer.add_argument(
+            "--background", action="store_true", help="hand the training to the background worker (headway db_worker)"
+        )
         trainer.add_argument("--json", action="store_true")
 
         tester = actions.add_parser("backtest", help="time-split backtest against inspection outcomes")
@@ -144,6 +147,17 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _train(self, options: dict[str, Any]) -> None:
+        if options["background"]:
+            from headway import background
+            from headway.risk.tasks import train_model
+
+            since = options["train_from"].isoformat() if options["train_from"] else None
+            queued = background.enqueue(train_model, options["until"].isoformat(), since, options["design"])
+            if options["json"]:
+                self.stdout.write(json.dumps({"queued": True, "task": queued.id, "status": queued.status}))
+            else:
+                self.stdout.write(f"Training handed to the background worker (task {queued.id}, {queued.status}).")
+            return
         model = train(until=options["until"], since=options["train_from"], design=options["design"])
         path = save(model)
         if options["json"]:
