@@ -12,9 +12,10 @@ own connection, closed when it stops.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
-from django.db import connections
+from django.db import OperationalError, connections
 from django_tasks_db.management.commands.db_worker import Worker
 
 
@@ -45,7 +46,18 @@ class WorkerThread(threading.Thread):
         if self.shared is not None:
             connections["default"] = self.shared
         try:
-            self.worker.run()
+            while True:
+                try:
+                    self.worker.run()
+                    break
+                except OperationalError as exc:
+                    # The in-memory database's one connection is shared with the live server's threads: a
+                    # statement of theirs still open makes the worker's BEGIN EXCLUSIVE fail at once with "table
+                    # is locked" (the busy timeout does not apply to a shared connection). Try again, as the
+                    # worker process does on its next poll.
+                    if self.shared is None or "locked" not in str(exc) or not self.worker.running:
+                        raise
+                    time.sleep(0.05)
         except BaseException as exc:  # pragma: no cover - reported by stop()
             self.error = exc
         finally:
