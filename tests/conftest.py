@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -26,6 +27,18 @@ def tasks_run_at_once(settings: Any, tmp_path_factory: pytest.TempPathFactory) -
     test use the real database queue and worker instead (tests/background.py)."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def system_checks_as_they_were() -> Iterator[None]:
+    """``headway`` commands run in-process (``cli.main``) leave the URL checks out of Django's check registry
+    for the rest of the process, as a real command's process does; put them back after each test so that the
+    next test sees every check."""
+    from django.core.checks.registry import registry
+
+    before = set(registry.registered_checks)
+    yield
+    registry.registered_checks |= before
 
 
 @pytest.fixture
