@@ -30,6 +30,7 @@ import yaml
 from django.db.models import QuerySet
 
 from headway.accounts import permissions
+from headway.accounts.notices import long_date
 from headway.accounts.permissions import AnyUser
 from headway.policy_files import PolicyFile
 from headway.risk.models import CategoryDecision
@@ -46,11 +47,6 @@ ADVERSE_WHEN_TRUE = frozenset(
 )
 #: Report-card evaluation areas read by the rules; 2 (needs attention) or 1 (urgent improvement) counts.
 REPORT_CARD_AREAS = frozenset({"leadership_and_governance"})
-
-
-def long_date(day: dt.date) -> str:
-    """17 March 2026."""
-    return f"{day.day} {day:%B %Y}"
 
 
 # The topics file -------------------------------------------------------------------------------------------------

@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from headway.accounts import audit
 from headway.accounts.models import User
+from headway.accounts.notices import long_date
 from headway.cpd import notices
 from headway.cpd import permissions as cpd_permissions
 from headway.cpd.models import Audience, Booking, Course, CourseKind, Evaluation, Rating
-from headway.cpd.needs import long_date, topics
+from headway.cpd.needs import topics
 from headway.refusals import RuleRefused
 from headway.schools.models import Establishment, LocalAuthority
 from headway.support.models import Provider

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from headway.accounts import permissions
+from headway.accounts.notices import long_date
 from headway.cpd import permissions as cpd_permissions
 from headway.cpd import selectors, services
 from headway.cpd.forms import (
@@ -35,7 +36,6 @@ from headway.cpd.forms import (
     OfferFilterForm,
 )
 from headway.cpd.models import Booking, Course
-from headway.cpd.needs import long_date
 from headway.refusals import attempt
 from headway.reports import terms
 from headway.schools.models import LocalAuthority
