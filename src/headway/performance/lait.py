@@ -129,7 +129,7 @@ class BenchmarksImporter(Importer[list[LaitFigure]]):
     """DfE's LA benchmarking data set (LAIT ``bds_long``, Parquet or CSV with the same columns)."""
 
     kind = "benchmarks"
-    label = "DfE local-authority benchmarking data (LAIT bds_long, Parquet)"
+    label = "DfE local-authority benchmarking data (LAIT long format, Parquet)"
     columns: Mapping[str, Sequence[str]] = {
         "item": ("Short Desc",),
         "description": ("Data item",),

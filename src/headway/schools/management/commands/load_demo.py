@@ -66,7 +66,7 @@ DEMO_NAMES = {
     "head.alton": ("Ruth", "Ellis"),
 }
 
-ACTOR = "headway load_demo"
+ACTOR = "the demo loader"
 KPI_SET = Path(__file__).resolve().parents[3] / "strategy" / "kpi_sets" / "barnet-302.yaml"
 
 
