@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -171,7 +172,10 @@ def test_skip_bad_rows_imports_the_rest(db: None) -> None:
     assert ImportRun.objects.get().problems == result.errors
 
 
-def test_a_failure_while_writing_leaves_nothing_behind(db: None) -> None:
+@pytest.mark.parametrize("each_batch", [False, True], ids=["one-transaction", "each-batch-committed"])
+def test_a_failure_while_writing_leaves_nothing_behind(db: None, settings: Any, each_batch: bool) -> None:
+    """The whole file in one transaction (PostgreSQL's way) leaves nothing; committing each batch (SQLite's)
+    rolls back the batch that failed and leaves only the import's record saying it stopped."""
     from headway.imports.services import run_import
     from headway.schools.importers import GiasImporter
 
@@ -180,10 +184,18 @@ def test_a_failure_while_writing_leaves_nothing_behind(db: None) -> None:
             super().apply(records, context)
             raise RuntimeError("disk full")
 
+    settings.HEADWAY_IMPORT_COMMIT_EACH_BATCH = each_batch
     before = row_counts()
     with pytest.raises(RuntimeError):
         run_import(FailsAfterWriting(), VALID / "hampshire_extract_sample.csv", actor_name="test")
-    assert row_counts() == before
+    if not each_batch:
+        assert row_counts() == before
+        return
+    assert row_counts() == {**before, "imports.ImportRun": 1, "accounts.AuditEvent": 1}
+    assert ImportRun.objects.get().problems == [
+        "hampshire_extract_sample.csv: the import stopped after writing 0 of its records (disk full). What was "
+        "written is kept; import the file again to finish it."
+    ]
 
 
 @pytest.mark.slow

@@ -5,7 +5,9 @@ Every importer, now and later, follows the same rules:
 * the file is streamed; rows are validated one by one and only the parsed values are kept;
 * a structural problem (missing required column, wrong encoding, not CSV/Excel) rejects the whole file;
 * a bad value rejects the whole file too, unless ``skip_bad_rows`` is given, when that row is skipped;
-* nothing is written for a rejected file; an accepted file is written in one transaction;
+* nothing is written for a rejected file; an accepted file is written in one transaction (on SQLite, a
+  streamed file one committed batch at a time, so other users' saves wait for a batch, not the file:
+  ``commits_each_batch``);
 * importing the same file again changes nothing (0 created, 0 updated);
 * every accepted import is recorded (file name, SHA-256, who, when, counts) and audited.
 """
@@ -13,9 +15,12 @@ Every importer, now and later, follows the same rules:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import shutil
+import tempfile
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
@@ -43,12 +48,16 @@ class Counts:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0
+    #: records the file gives differently but left as they were, because a source that ranks higher holds them
+    #: (performance tables: ``headway.performance.precedence``)
+    kept: int = 0
 
     def add(self, other: Counts) -> None:
         self.created += other.created
         self.updated += other.updated
         self.unchanged += other.unchanged
         self.skipped += other.skipped
+        self.kept += other.kept
 
 
 @dataclass
@@ -109,6 +118,8 @@ class ImportResult:
     sha256: str = ""
     #: the file's schools of other authorities that an LA administrator's import left as they were
     left: int = 0
+    #: records left as they were because a source that ranks higher holds them (see ``Counts.kept``)
+    kept: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -117,9 +128,10 @@ class ImportResult:
         if self.rejected:
             return f"{self.file}: rejected, nothing was imported ({len(self.errors)} problem(s))"
         left = f", {self.left} of other authorities left as they were" if self.left else ""
+        kept = f", {self.kept} kept (a file that ranks higher holds them)" if self.kept else ""
         return (
             f"{self.file}: {self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-            f"{self.skipped} skipped{left}"
+            f"{self.skipped} skipped{kept}{left}"
         )
 
 
@@ -268,8 +280,10 @@ def _scan_records(
     """Read and check the file row by row, yielding each good record as it is read (only the keys seen so
     far are kept, to find repeats); problems, notices and the rows read go into ``scan``."""
     problems = scan.problems
+    #: each row notice's first row and how many rows gave it
     row_notices: dict[tuple[str | None, str], list[int]] = {}
-    first_rows: dict[Hashable, int] = {}
+    #: the row each key was first seen at, by the key's fingerprint (all that is kept per row of the file)
+    first_rows: dict[int, int] = {}
     repeats: list[str] = []
     with open_table(path, display_name, header_starts=importer.header_starts) as table:
         columns, notices = importer.resolve_columns(table.header, display_name)
@@ -297,7 +311,8 @@ def _scan_records(
             row = Row(file=display_name, number=number, cells=cells, columns=columns)
             record = importer.parse(row)
             for notice in row.notices:
-                row_notices.setdefault((notice.column, notice.message), []).append(number)
+                seen = row_notices.setdefault((notice.column, notice.message), [number, 0])
+                seen[1] += 1
             if row.errors:
                 problems.extend(row.errors)
                 continue
@@ -305,7 +320,7 @@ def _scan_records(
                 continue
             key = importer.key(record)
             if key is not None:
-                first = first_rows.setdefault(key.value, number)
+                first = first_rows.setdefault(_fingerprint(key.value), number)
                 if first != number:
                     column = row.header(key.field) if key.field else None
                     if importer.repeats_are_notices:
@@ -318,14 +333,21 @@ def _scan_records(
             yield record
     if scan.rows_read == 0:
         raise FileRejected([Problem(display_name, None, None, "the file has a header but no rows")])
-    for (column, message), numbers in row_notices.items():
-        rows = f"row {numbers[0]}" if len(numbers) == 1 else f"{len(numbers)} rows, first at row {numbers[0]}"
-        scan.notices.append(f"{display_name}:{numbers[0]}:{column or '-'}: {message} ({rows})")
+    for (column, message), (first_row, count) in row_notices.items():
+        rows = f"row {first_row}" if count == 1 else f"{count} rows, first at row {first_row}"
+        scan.notices.append(f"{display_name}:{first_row}:{column or '-'}: {message} ({rows})")
     if repeats:
         scan.notices.append(
             f"{display_name}: {len(repeats)} row(s) repeat an earlier row's key; the earlier row was kept: "
             + "; ".join(repeats[:MAX_LISTED_PROBLEMS])
         )
+
+
+def _fingerprint(key: Hashable) -> int:
+    """A 64-bit fingerprint of a record's key (its ``repr``, stable within a file), kept instead of the key to
+    find repeats: a few dozen bytes a row whatever the key. Two different keys of one file share a fingerprint
+    with a chance of about one in 10^10 for a million-row file."""
+    return int.from_bytes(hashlib.blake2b(repr(key).encode(), digest_size=8).digest(), "little")
 
 
 def read_records(
@@ -419,62 +441,25 @@ def run_import(
     bad_rows = {p.row for p in problems}
     if progress is not None:
         progress(ImportProgress("writing", rows_read, len(problems)))
+    job = _Writing(
+        importer=importer,
+        path=path,
+        name=name,
+        result=result,
+        user=user,
+        actor_name=actor_name,
+        started=started,
+        rows_read=rows_read,
+        problems=problems,
+        skipped=len(bad_rows),
+        today=today or timezone.localdate(),
+        progress=progress,
+    )
     try:
-        with transaction.atomic():
-            run = ImportRun.objects.create(
-                kind=importer.kind,
-                file_name=name,
-                sha256=result.sha256,
-                imported_by=user,
-                actor_name=user.get_username() if user is not None else (actor_name or "command line"),
-                started_at=started,
-                finished_at=started,
-                rows_read=rows_read,
-                options={k: str(v) for k, v in importer.options.items()},
-            )
-            authority, authority_id, authority_name = import_scope(user)
-            context = ImportContext(
-                run=run,
-                user=user,
-                today=today or timezone.localdate(),
-                authority=authority,
-                authority_id=authority_id,
-                authority_name=authority_name,
-            )
-            if importer.streams:
-                # Read the file again, checked as before, and write it a batch at a time.
-                writer = importer.fresh()
-                counts = Counts()
-                for batch in _batches(_scan_records(writer, path, name, _Scan()), WRITE_BATCH):
-                    counts.add(writer.apply(batch, context))
-                context.notices = merged_notices(context.notices)
-                if file_sha256(path) != result.sha256:
-                    raise FileRejected([Problem(name, None, None, "the file changed while it was being imported")])
-            else:
-                counts = importer.apply(records, context)
-            result.left = context.left
-            counts.skipped += len(bad_rows)
-            result.notices.extend(context.notices)
-            result.created, result.updated = counts.created, counts.updated
-            result.unchanged, result.skipped = counts.unchanged, counts.skipped
-            result.errors = _listed(problems)
-            run.created, run.updated, run.unchanged, run.skipped = (
-                counts.created,
-                counts.updated,
-                counts.unchanged,
-                counts.skipped,
-            )
-            run.problems = result.errors
-            run.notices = result.notices
-            run.finished_at = timezone.now()
-            run.save()
-            audit.record(
-                actor=user,
-                actor_name=run.actor_name,
-                verb="import.completed",
-                target=run,
-                after={"kind": run.kind, "file": name, "sha256": run.sha256, **asdict(counts), "left": context.left},
-            )
+        if importer.streams and commits_each_batch():
+            run = _write_in_batches(job, records)
+        else:
+            run = _write_in_one_transaction(job, records)
     except FileRejected as rejection:
         # Nothing was written: the transaction was rolled back.
         return ImportResult(
@@ -484,6 +469,161 @@ def run_import(
     if progress is not None:
         progress(ImportProgress("finished", rows_read, len(problems)))
     return result
+
+
+def commits_each_batch() -> bool:
+    """Whether a streamed import commits each batch it writes rather than the whole file at once: on SQLite,
+    where a write transaction locks every other writer out (WAL lets readers go on), so that an officer saving
+    a note during a national import waits for one batch, not the whole file. PostgreSQL locks only the rows
+    written, so there the whole file is one transaction. ``HEADWAY_IMPORT_COMMIT_EACH_BATCH`` overrides."""
+    from django.conf import settings
+    from django.db import connection
+
+    chosen = getattr(settings, "HEADWAY_IMPORT_COMMIT_EACH_BATCH", None)
+    if chosen is not None:
+        return bool(chosen)
+    return connection.vendor == "sqlite"
+
+
+#: Records written at a time by a streamed import that commits each batch (SQLite): small enough that a batch
+#: holds the write lock for well under a second.
+COMMIT_BATCH = 250
+
+
+@dataclass
+class _Writing:
+    """An import that passed its checks, about to be written."""
+
+    importer: Importer[Any]
+    path: Path
+    name: str
+    result: ImportResult
+    user: User | None
+    actor_name: str
+    started: dt.datetime
+    rows_read: int
+    problems: list[Problem]
+    skipped: int
+    today: dt.date
+    progress: ProgressCallback | None
+
+
+def _start_run(job: _Writing) -> tuple[ImportRun, ImportContext]:
+    run = ImportRun.objects.create(
+        kind=job.importer.kind,
+        file_name=job.name,
+        sha256=job.result.sha256,
+        imported_by=job.user,
+        actor_name=job.user.get_username() if job.user is not None else (job.actor_name or "command line"),
+        started_at=job.started,
+        finished_at=job.started,
+        rows_read=job.rows_read,
+        options={k: str(v) for k, v in job.importer.options.items()},
+    )
+    authority, authority_id, authority_name = import_scope(job.user)
+    context = ImportContext(
+        run=run,
+        user=job.user,
+        today=job.today,
+        authority=authority,
+        authority_id=authority_id,
+        authority_name=authority_name,
+    )
+    return run, context
+
+
+def _finish_run(job: _Writing, run: ImportRun, context: ImportContext, counts: Counts) -> None:
+    result = job.result
+    result.left = context.left
+    counts.skipped += job.skipped
+    result.notices.extend(context.notices)
+    result.created, result.updated = counts.created, counts.updated
+    result.unchanged, result.skipped = counts.unchanged, counts.skipped
+    result.kept = counts.kept
+    result.errors = _listed(job.problems)
+    run.created, run.updated, run.unchanged, run.skipped = (
+        counts.created,
+        counts.updated,
+        counts.unchanged,
+        counts.skipped,
+    )
+    run.problems = result.errors
+    run.notices = result.notices
+    run.finished_at = timezone.now()
+    run.save()
+    audit.record(
+        actor=job.user,
+        actor_name=run.actor_name,
+        verb="import.completed",
+        target=run,
+        after={"kind": run.kind, "file": job.name, "sha256": run.sha256, **asdict(counts), "left": context.left},
+    )
+
+
+def _write_in_one_transaction(job: _Writing, records: list[Any]) -> ImportRun:
+    """Write the whole file in one transaction: all of it or, if anything fails, none of it."""
+    with transaction.atomic():
+        run, context = _start_run(job)
+        if job.importer.streams:
+            # Read the file again, checked as before, and write it a batch at a time.
+            writer = job.importer.fresh()
+            counts = Counts()
+            for batch in _batches(_scan_records(writer, job.path, job.name, _Scan()), WRITE_BATCH):
+                counts.add(writer.apply(batch, context))
+            context.notices = merged_notices(context.notices)
+            if file_sha256(job.path) != job.result.sha256:
+                raise FileRejected([Problem(job.name, None, None, "the file changed while it was being imported")])
+        else:
+            counts = job.importer.apply(records, context)
+        _finish_run(job, run, context, counts)
+    return run
+
+
+def _write_in_batches(job: _Writing, records: list[Any]) -> ImportRun:
+    """Write a checked, streamed file one committed batch at a time (see ``commits_each_batch``).
+
+    The file was checked whole before this, and it is read from a private copy made first, so what is written
+    is exactly what was checked: a file is still refused whole, before anything is written. Only a failure of
+    the database itself part-way through can leave some batches written; the import record then says so, and
+    importing the file again completes it (a second import changes nothing that is already right)."""
+    with tempfile.TemporaryDirectory(prefix="headway-import-") as folder:
+        copy = Path(folder) / job.path.name
+        shutil.copyfile(job.path, copy)
+        if file_sha256(copy) != job.result.sha256:
+            raise FileRejected([Problem(job.name, None, None, "the file changed while it was being imported")])
+        copy_job = replace(job, path=copy)
+        with transaction.atomic():
+            run, context = _start_run(copy_job)
+        writer = job.importer.fresh()
+        counts = Counts()
+        written = 0
+        try:
+            for batch in _batches(_scan_records(writer, copy, job.name, _Scan()), COMMIT_BATCH):
+                with transaction.atomic():
+                    counts.add(writer.apply(batch, context))
+                written += len(batch)
+                if job.progress is not None:
+                    job.progress(ImportProgress("writing", job.rows_read, len(job.problems)))
+            context.notices = merged_notices(context.notices)
+            with transaction.atomic():
+                _finish_run(copy_job, run, context, counts)
+        except Exception as error:
+            with transaction.atomic():
+                run.problems = [
+                    f"{job.name}: the import stopped after writing {written} of its records ({error}). What was "
+                    "written is kept; import the file again to finish it."
+                ]
+                run.finished_at = timezone.now()
+                run.save(update_fields=["problems", "finished_at"])
+                audit.record(
+                    actor=job.user,
+                    actor_name=run.actor_name,
+                    verb="import.stopped",
+                    target=run,
+                    after={"kind": run.kind, "file": job.name, "written": written},
+                )
+            raise
+    return run
 
 
 def sync_rows(

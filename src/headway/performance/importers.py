@@ -13,6 +13,7 @@ from headway.imports.rows import Row, quoted
 from headway.imports.services import Counts, ImportContext, Importer, RecordKey
 from headway.performance.catalogue import Measure, catalogue
 from headway.performance.models import PublishedFigure, SchoolResult
+from headway.performance.precedence import Decision, Outcome, Source, decide, file_layout, file_release
 from headway.queries import in_chunks
 
 #: DfE's markers for "no figure", with what they mean. Never read as zero.
@@ -102,7 +103,13 @@ class PerformanceImporter(Importer[PerformanceRow]):
     in the shared data passes whole (``tests/performance/test_field_counts.py``).
 
     **Repeated rows.** A school (URN), an LA (LEA code) or an England row (RECTYPE or ESTAB) given twice in a
-    file is a problem naming the first row."""
+    file is a problem naming the first row.
+
+    **Several files with the same figure.** Each stored figure records the file it came from (its release, read
+    from its name or the ``release`` option, and its layout); a figure is written only from a file that ranks
+    at least as high as that one (``headway.performance.precedence``), so importing the same files again, in
+    any order, stores the same figures. A figure left because a higher-ranked file holds it is counted
+    ``kept``."""
 
     kind = "performance"
     label = "DfE performance tables (school-level file)"
@@ -111,8 +118,18 @@ class PerformanceImporter(Importer[PerformanceRow]):
     pad_short_rows = True
     streams = True
 
-    def __init__(self, *, dataset: str, year: int, **options: Any) -> None:
+    def __init__(self, *, dataset: str, year: int, release: str | None = None, **options: Any) -> None:
+        if release:
+            options["release"] = release
         super().__init__(dataset=dataset, year=year, **options)
+        # The release the importer was told, checked now (the file's name is read with its header).
+        self.stated_release = file_release("", release) if release else None
+        self.source_release = self.stated_release or ""
+        self.source_layout = ""
+        #: the figures this import kept ("kept": by the file holding them) or found disagreeing ("disagree": by
+        #: the other file and the one stored), added up over its batches, and where each one's notice is
+        self._tallies: dict[str, dict[tuple[str, ...], int]] = {}
+        self._notice_at: dict[str, int] = {}
         # A dataset worked out from inspections (the good-school share) has no file to import.
         known = [name for name, d in catalogue().datasets.items() if not d.from_inspections]
         if dataset not in known:
@@ -121,7 +138,6 @@ class PerformanceImporter(Importer[PerformanceRow]):
         self.year = year
         self.measures = [m for m in catalogue().for_dataset(dataset) if year in m.years]
         self.skipped_measures = [m for m in catalogue().for_dataset(dataset) if year not in m.years]
-        self.absent_parts: set[tuple[str, str]] = set()
         columns: dict[str, Sequence[str]] = dict(IDENTITY_COLUMNS)
         for measure in self.measures:
             columns[_field(measure, "value")] = measure.columns
@@ -136,19 +152,18 @@ class PerformanceImporter(Importer[PerformanceRow]):
     def resolve_columns(self, header: Sequence[str], file: str) -> tuple[dict[str, tuple[int, str]], list[str]]:
         resolved, notices = super().resolve_columns(header, file)
         present = [m for m in self.measures if _field(m, "value") in resolved]
-        self.absent_parts = {
-            (m.code, part) for m in present for part in ("pupils", "lower", "upper") if _field(m, part) not in resolved
-        }
         if not present:
-            expected = "; ".join(f"{m.code}: {' or '.join(m.columns)}" for m in self.measures) or "none for this year"
+            expected = "; ".join(f"{m.label}: {' or '.join(m.columns)}" for m in self.measures) or "none for this year"
             raise FileRejected(
                 [Problem(file, 1, None, f"no {self.dataset} measure for {self.year} was found (expected {expected})")]
             )
         self.measures = present
+        self.source_release = file_release(file, self.stated_release)
+        self.source_layout = file_layout(gives_la="la_code" in resolved)
         if self.skipped_measures:
             notices.append(
                 f"not read for {self.year} (not published or not comparable that year): "
-                + ", ".join(m.code for m in self.skipped_measures)
+                + "; ".join(m.label for m in self.skipped_measures)
             )
         return resolved, notices
 
@@ -264,20 +279,64 @@ class PerformanceImporter(Importer[PerformanceRow]):
         counts.add(self._sync_published([r for r in records if r.kind != "school"], context))
         return counts
 
+    def _incoming(self, context: ImportContext) -> Source:
+        return Source(self.source_release, self.source_layout, context.run.file_name, context.run.sha256)
+
+    def _tally(self, kind: str, key: tuple[str, ...]) -> None:
+        tallies = self._tallies.setdefault(kind, {})
+        tallies[key] = tallies.get(key, 0) + 1
+
+    def _tally_notices(self, context: ImportContext) -> None:
+        """One notice each for the figures kept and the disagreements, added up over the file's batches (a
+        notice naming files is written once and rewritten in place, not once a batch)."""
+        for kind, tallies in self._tallies.items():
+            total = sum(tallies.values())
+            listed = sorted(tallies.items(), key=lambda item: (-item[1], item[0]))
+            if kind == "kept":
+                text = (
+                    f"{total} figure(s) in this file differ from the stored ones, which were kept because a file "
+                    "that ranks higher gave them (a later release, or DfE's own layout over a trimmed copy): "
+                    + "; ".join(f"{holder}: {count}" for (holder,), count in listed)
+                )
+            else:
+                text = (
+                    f"{total} figure(s) differ between this file and another of the same release and layout; "
+                    "the figure from the file whose name (then contents) sorts last is stored, whichever was "
+                    "imported first: "
+                    + "; ".join(f"{count} with {other}, stored from {winner}" for (other, winner), count in listed)
+                )
+            at = self._notice_at.get(kind)
+            if at is not None and at < len(context.notices):
+                context.notices[at] = text
+            else:
+                self._notice_at[kind] = len(context.notices)
+                context.notices.append(text)
+
+    def _record(self, decision: Decision, incoming: Source, stored: Source | None) -> None:
+        if stored is None:
+            return
+        if decision.outcome is Outcome.KEPT:
+            self._tally("kept", (stored.describe(),))
+        if decision.disagreement:
+            winner = incoming if decision.outcome is Outcome.UPDATED else stored
+            self._tally("disagree", (stored.file_name, winner.file_name))
+
     def _sync_school_results(self, schools: list[PerformanceRow], context: ImportContext) -> Counts:
         counts = Counts()
         codes = [m.code for m in self.measures]
         fields = ("la_code", "value", "missing_reason", "pupils", "lower", "upper", "school_kind")
+        source_fields = ("source_release", "source_layout", "source_import__file_name", "source_import__sha256")
         existing: dict[tuple[int, str], dict[str, Any]] = {}
         # Only the stored figures of this batch's schools: memory stays flat as the file grows.
         for urns in in_chunks(sorted({r.urn for r in schools if r.urn is not None})):
             for values in SchoolResult.objects.filter(year=self.year, measure__in=codes, urn__in=urns).values(
-                "id", "urn", "measure", *fields
+                "id", "urn", "measure", *fields, *source_fields
             ):
                 existing[(values["urn"], values["measure"])] = values
-        new: list[SchoolResult] = []
-        changed: list[SchoolResult] = []
+        incoming = self._incoming(context)
+        written: list[SchoolResult] = []
         replaced: list[int] = []
+        credited = 0
         seen: set[tuple[int, str]] = set()
         for record in schools:
             assert record.urn is not None
@@ -286,6 +345,8 @@ class PerformanceImporter(Importer[PerformanceRow]):
                 if key in seen:
                     continue
                 seen.add(key)
+                # A figure is stored whole from one file: what this file does not carry (an LA column, pupil
+                # numbers, a confidence interval) is blank, or the register's LA, never another file's.
                 wanted = {
                     "la_code": record.la_code,
                     "value": _quantize(figure.value),
@@ -296,35 +357,60 @@ class PerformanceImporter(Importer[PerformanceRow]):
                     "school_kind": record.school_kind,
                 }
                 old = existing.get(key)
-                if old is not None:
-                    # A file without an LA column (trimmed copies) keeps what an earlier file or the register said.
-                    wanted["la_code"] = wanted["la_code"] or old["la_code"]
-                    wanted["school_kind"] = wanted["school_kind"] or old["school_kind"]
-                    # ... and so do pupil counts and confidence intervals that this file does not carry.
-                    for part in ("pupils", "lower", "upper"):
-                        if (code, part) in self.absent_parts:
-                            wanted[part] = old[part]
-                if old is None:
-                    new.append(
-                        SchoolResult(urn=record.urn, year=self.year, measure=code, source_import=context.run, **wanted)
+                stored = (
+                    None
+                    if old is None
+                    else Source(
+                        old["source_release"],
+                        old["source_layout"],
+                        old["source_import__file_name"],
+                        old["source_import__sha256"],
                     )
-                elif any(old[f] != wanted[f] for f in fields):
-                    changed.append(
-                        SchoolResult(urn=record.urn, year=self.year, measure=code, source_import=context.run, **wanted)
-                    )
-                    replaced.append(old["id"])
-                else:
+                )
+                decision = decide(
+                    incoming, stored, same_figure=old is not None and all(old[f] == wanted[f] for f in fields)
+                )
+                self._record(decision, incoming, stored)
+                if decision.outcome is Outcome.KEPT:
+                    counts.kept += 1
+                elif decision.outcome is Outcome.UNCHANGED:
                     counts.unchanged += 1
-        # A changed figure replaces the old row (a later file, e.g. final results after provisional ones,
-        # supersedes the earlier); the import record of each row says where it came from.
+                elif decision.outcome is Outcome.CREATED:
+                    counts.created += 1
+                else:
+                    if decision.outcome is Outcome.UPDATED:
+                        counts.updated += 1
+                    else:
+                        counts.unchanged += 1
+                        credited += 1
+                    assert old is not None
+                    replaced.append(old["id"])
+                if decision.writes:
+                    written.append(
+                        SchoolResult(
+                            urn=record.urn,
+                            year=self.year,
+                            measure=code,
+                            source_import=context.run,
+                            source_release=incoming.release,
+                            source_layout=incoming.layout,
+                            **wanted,
+                        )
+                    )
+        # A figure written again replaces the old row (COPY on PostgreSQL inserts, it cannot update).
         for start in range(0, len(replaced), 2000):
             SchoolResult.objects.filter(id__in=replaced[start : start + 2000]).delete()
-        insert_school_results([*new, *changed])
-        counts.created, counts.updated = len(new), len(changed)
+        insert_school_results(written)
         context.notices.append(
-            f"school figures: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged "
-            f"({len(schools)} schools)"
+            f"school figures: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged, "
+            f"{counts.kept} kept ({len(schools)} schools)"
         )
+        if credited:
+            context.notices.append(
+                f"{credited} figure(s) now come from this file, which ranks higher than the file that gave the same "
+                "values (counted unchanged)"
+            )
+        self._tally_notices(context)
         return counts
 
     def _sync_published(self, rows: list[PerformanceRow], context: ImportContext) -> Counts:
@@ -336,8 +422,9 @@ class PerformanceImporter(Importer[PerformanceRow]):
                 year=self.year,
                 measure__in=[m.code for m in self.measures],
                 source=PublishedFigure.Source.PERFORMANCE_TABLES,
-            )
+            ).select_related("source_import")
         }
+        incoming = self._incoming(context)
         for record in rows:
             level = PublishedFigure.Level.LA if record.kind == "la" else PublishedFigure.Level.ENGLAND
             area = record.la_code if record.kind == "la" else "england"
@@ -345,7 +432,20 @@ class PerformanceImporter(Importer[PerformanceRow]):
             for code, figure in record.figures.items():
                 value = _quantize(figure.value)
                 found = existing.get((level, area, code, variant))
-                if found is None:
+                stored = (
+                    None
+                    if found is None
+                    else Source(
+                        found.source_release,
+                        found.source_layout,
+                        found.source_import.file_name,
+                        found.source_import.sha256,
+                    )
+                )
+                same = found is not None and (found.value, found.missing_reason) == (value, figure.missing_reason)
+                decision = decide(incoming, stored, same_figure=same)
+                self._record(decision, incoming, stored)
+                if decision.outcome is Outcome.CREATED:
                     existing[(level, area, code, variant)] = PublishedFigure.objects.create(
                         level=level,
                         area_code=area,
@@ -356,12 +456,23 @@ class PerformanceImporter(Importer[PerformanceRow]):
                         value=value,
                         missing_reason=figure.missing_reason,
                         source_import=context.run,
+                        source_release=incoming.release,
+                        source_layout=incoming.layout,
                     )
                     counts.created += 1
-                elif (found.value, found.missing_reason) != (value, figure.missing_reason):
+                elif decision.outcome in {Outcome.UPDATED, Outcome.CREDITED}:
+                    assert found is not None
                     found.value, found.missing_reason, found.source_import = value, figure.missing_reason, context.run
-                    found.save(update_fields=["value", "missing_reason", "source_import"])
-                    counts.updated += 1
+                    found.source_release, found.source_layout = incoming.release, incoming.layout
+                    found.save(
+                        update_fields=["value", "missing_reason", "source_import", "source_release", "source_layout"]
+                    )
+                    if decision.outcome is Outcome.UPDATED:
+                        counts.updated += 1
+                    else:
+                        counts.unchanged += 1
+                elif decision.outcome is Outcome.KEPT:
+                    counts.kept += 1
                 else:
                     counts.unchanged += 1
         if rows:
@@ -369,23 +480,34 @@ class PerformanceImporter(Importer[PerformanceRow]):
                 f"published LA and England figures: {len([r for r in rows if r.kind == 'la'])} LA row(s), "
                 f"{len([r for r in rows if r.kind == 'england'])} England row(s)"
             )
+            self._tally_notices(context)
         return counts
 
 
 def insert_school_results(results: list[SchoolResult]) -> None:
-    """Insert new school figures: with ``COPY`` on PostgreSQL (several times faster than the ORM's
-    ``bulk_create``, which builds every value of every row in Python), else ``bulk_create``."""
+    """Insert new school figures: with ``COPY`` on PostgreSQL and one prepared ``INSERT`` run over every row on
+    SQLite, several times faster than the ORM's ``bulk_create``, which builds every value of every row in Python
+    (on SQLite that time was spent holding the database's write lock). The values go to the driver as they are,
+    as ``bulk_create`` hands them over for these fields (text, whole numbers, decimals)."""
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        SchoolResult.objects.bulk_create(results, batch_size=2000)
-        return
     fields = [f for f in SchoolResult._meta.concrete_fields if not f.primary_key]
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(SchoolResult._meta.db_table)
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        for result in results:
-            copy.write_row([getattr(result, f.attname) for f in fields])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for result in results:
+                copy.write_row([getattr(result, f.attname) for f in fields])
+    elif connection.vendor == "sqlite":
+        placeholders = ", ".join(["%s"] * len(fields))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                # The table and column names are the model's own, quoted; every value is a parameter.
+                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
+                [tuple(getattr(result, f.attname) for f in fields) for result in results],
+            )
+    else:
+        SchoolResult.objects.bulk_create(results, batch_size=2000)
 
 
 def _quantize(value: Decimal | None) -> Decimal | None:

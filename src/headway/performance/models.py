@@ -22,6 +22,12 @@ class SchoolResult(models.Model):
         max_length=12, blank=True, help_text="mainstream, special or independent, where the file says."
     )
     source_import = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")
+    # Which file the figure came from, for the precedence rule (headway.performance.precedence): empty for a
+    # figure imported before sources were recorded, which any file replaces.
+    source_release = models.CharField(
+        max_length=12, blank=True, help_text="provisional, revised or final, as the file's name says; empty: none."
+    )
+    source_layout = models.CharField(max_length=8, blank=True, help_text="dfe (DfE's own layout) or trimmed.")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["urn", "year", "measure"], name="school_result_unique")]
@@ -60,6 +66,9 @@ class PublishedFigure(models.Model):
     )
     source = models.CharField(max_length=20, choices=Source.choices)
     source_import = models.ForeignKey("imports.ImportRun", on_delete=models.PROTECT, related_name="+")
+    # For a performance-tables figure, which file it came from (the precedence rule, as for SchoolResult).
+    source_release = models.CharField(max_length=12, blank=True)
+    source_layout = models.CharField(max_length=8, blank=True)
 
     class Meta:
         constraints = [
