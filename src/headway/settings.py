@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "headway.governance",
     "headway.earlyyears",
     "headway.meetings",
+    "headway.demo",
     "headway.home",
     "rest_framework",
     "drf_spectacular",
@@ -176,6 +177,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 #: The largest file the Imports page accepts (HEADWAY_MAX_UPLOAD_MB, default 500 MB); larger ones are refused.
 HEADWAY_MAX_UPLOAD_BYTES = int(float(os.environ.get("HEADWAY_MAX_UPLOAD_MB", "500")) * 1024 * 1024)
+#: Whether a large import commits each batch it writes (HEADWAY_IMPORT_COMMIT_EACH_BATCH=1/0); unset: on SQLite
+#: only, whose one write lock would otherwise keep every other user's save waiting for the whole file.
+HEADWAY_IMPORT_COMMIT_EACH_BATCH: bool | None = (
+    _env_flag("HEADWAY_IMPORT_COMMIT_EACH_BATCH") if os.environ.get("HEADWAY_IMPORT_COMMIT_EACH_BATCH") else None
+)
 
 # Background work (imports from the Imports page, partnership proposals, model training) runs as django-tasks
 # tasks stored in the database and run by `headway db_worker` (see headway.background).

@@ -145,12 +145,17 @@ def progress_measures(year: int) -> list[Measure]:
     ]
 
 
-def dashboard_years() -> list[int]:
-    """Years with any school or LA figure imported, latest first."""
-    years = set(school_result_years())
-    years |= set(
-        PublishedFigure.objects.filter(level=PublishedFigure.Level.LA).values_list("year", flat=True).distinct()
-    )
+def dashboard_years(la_code: str | None = None) -> list[int]:
+    """Years with any school or LA figure imported, latest first; with ``la_code``, only the years with results
+    for that authority (its schools' results or its own published figures), so that its dashboard never opens
+    on a year that has nothing of its own."""
+    if la_code is None:
+        years = set(school_result_years())
+        figures = PublishedFigure.objects.filter(level=PublishedFigure.Level.LA)
+    else:
+        years = set(SchoolResult.objects.filter(la_code=la_code).values_list("year", flat=True).distinct())
+        figures = PublishedFigure.objects.filter(level=PublishedFigure.Level.LA, area_code=la_code)
+    years |= set(figures.values_list("year", flat=True).distinct())
     return sorted(years, reverse=True)
 
 
@@ -362,7 +367,7 @@ def _la_dashboard(
     return LaDashboard(
         authority=authority,
         year=year,
-        years=tuple(dashboard_years()),
+        years=tuple(dashboard_years(code)),
         measures=tuple(ranks),
         measure=chosen,
         measure_problem=problem,
@@ -384,7 +389,20 @@ class DashboardEntry:
 
 
 def dashboard_index_entries(*, authorities: QuerySet[LocalAuthority]) -> list[DashboardEntry]:
-    """The authorities whose dashboards the user may open, each with the latest year that has figures."""
-    years = dashboard_years()
-    latest = years[0] if years else None
-    return [DashboardEntry(authority, latest) for authority in authorities.order_by("name")]
+    """The authorities whose dashboards the user may open, each with the latest year that has results for it
+    (not the calendar year, nor the latest year of any authority's figures)."""
+    from django.db.models import Max
+
+    ordered = list(authorities.order_by("name"))
+    codes = [authority.code for authority in ordered]
+    latest: dict[str, int] = {}
+    for rows in (
+        SchoolResult.objects.filter(la_code__in=codes).values("la_code").annotate(latest=Max("year")),
+        PublishedFigure.objects.filter(level=PublishedFigure.Level.LA, area_code__in=codes)
+        .values("area_code")
+        .annotate(latest=Max("year")),
+    ):
+        for row in rows:
+            code = row.get("la_code") or row["area_code"]
+            latest[code] = max(latest.get(code, row["latest"]), row["latest"])
+    return [DashboardEntry(authority, latest.get(authority.code)) for authority in ordered]

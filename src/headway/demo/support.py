@@ -151,12 +151,30 @@ def _commission(local_authority: LocalAuthority, by: User, today: dt.date) -> li
     return []
 
 
-def demo_support_load(*, local_authority: LocalAuthority, by: User) -> list[str]:
+def demo_support_load(*, local_authority: LocalAuthority, by: User, today: dt.date | None = None) -> list[str]:
     """Loads the demo's providers, traded service and subscriptions and one commission (each once); returns
-    what it added."""
-    today = timezone.localdate()
+    what it added. ``today`` (the day the demo is loaded; by default today) dates the subscriptions and the
+    commission."""
+    today = today or timezone.localdate()
     return (
         _providers(local_authority, by, today)
         + _traded(local_authority, by, today)
         + _commission(local_authority, by, today)
     )
+
+
+def partnership_survey_load(*, local_authority: LocalAuthority) -> list[str]:
+    """The partnership survey answered by generated preferences (once: nothing happens when any school of the
+    authority has answered), for the year the partnership rules in force are for (the year the survey page
+    opens on), so that an officer can propose partnerships."""
+    from headway.support.models import PartnershipPreference
+    from headway.support.partnership_policy import partnership_policy_named
+    from headway.support.partnerships import generate_preferences
+
+    if PartnershipPreference.objects.filter(establishment__local_authority=local_authority).exists():
+        return []
+    policy = partnership_policy_named()
+    answers = generate_preferences(
+        local_authority=local_authority, start_year=policy.effective_from.year, policy=policy
+    )
+    return [f"Partnership survey (generated answers for the demo): {answers} schools"]

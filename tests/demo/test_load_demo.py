@@ -9,7 +9,9 @@ but not yet 0 updated: several files carry the same schools' figures (national t
 raw files, which supersede them), so each reload flips some values back and forth. Making that reload report
 nothing is another issue's; this test asserts only that it creates nothing.
 
-Slow (a few minutes on a quiet machine): ``pytest -m slow tests/schools/test_load_demo.py``.
+Each step is tested on its own, fast, in tests/demo/test_demo_steps.py.
+
+Slow (a few minutes on a quiet machine): ``pytest -m slow tests/demo/test_load_demo.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from headway.schools.management.commands.load_demo import DEMO_FILES, DEMO_PERFORMANCE
+from headway.demo.data import DEMO_FILES, DEMO_KPI_SETS, DEMO_PERFORMANCE
 from tests.backup.database import Database
 
 SUMMARY = re.compile(
@@ -49,7 +51,8 @@ def test_load_demo_twice_into_a_fresh_database_changes_nothing_the_second_time(t
     assert set(loaded) == {name for _kind, name in DEMO_FILES} | {name for *_, name in DEMO_PERFORMANCE}
     assert all(counts["created"] > 0 for counts in loaded.values()), loaded
     for made in ("Configuration (demo) copied", "Categorisation round:", "Schools causing concern (demo",
-                 "Support (demo):", "Partnership survey", "Visits (demo): 427 proposals"):  # fmt: skip
+                 "Support (demo):", "Partnership survey", "Visits (demo): 427 proposals", "Caseload (demo)",
+                 "Networks (demo)"):  # fmt: skip
         assert made in first, f"the first run did not say: {made}"
     before = db.snapshot()
 
@@ -60,11 +63,15 @@ def test_load_demo_twice_into_a_fresh_database_changes_nothing_the_second_time(t
     for *_, name in DEMO_PERFORMANCE:
         assert again[name]["created"] == 0, (name, again[name])  # updates: see the module's docstring
     kpi_lines = [line for line in second.splitlines() if "KPI set" in line]
-    assert len(kpi_lines) == 2 and all("unchanged; indicators: 0 created, 0 updated" in line for line in kpi_lines)
+    assert len(kpi_lines) == len(DEMO_KPI_SETS) and all(
+        "unchanged; indicators: 0 created, 0 updated" in line for line in kpi_lines
+    )
     for made in ("Configuration (demo) copied", "Categorisation round:", "Schools causing concern (demo",
-                 "Support (demo):", "Partnership survey"):  # fmt: skip
+                 "Support (demo):", "Partnership survey", "Caseload (demo)", "Networks (demo)"):  # fmt: skip
         assert made not in second, f"the second run made again: {made}"
     assert "Visits (demo): already loaded" in second
+    for login in ("admin", "superuser", "head.alton"):  # scripts/demo prints the sign-ins on every run
+        assert re.search(rf"^  {re.escape(login)} +password ", second, re.MULTILINE), login
 
     after = db.snapshot()
     counts_before, counts_after = before["counts"], after["counts"]

@@ -1,13 +1,15 @@
-"""The demo's visit plan: the demo categorisation round's proposals for Hampshire confirmed as they stand,
-the 2025/26 visit plan built from them (as of 1 August 2025, so every visit of the year is planned), and a
-note of visit to Alton Infant School sent to its headteacher, so that head.alton has a note awaiting their
-response. The note's text is invented for the demo and says so."""
+"""The demo's visit plan: the demo categorisation round's proposals for Hampshire confirmed as they stand, the
+visit plan of the academic year containing the day the demo is loaded, built as of that year's start (so every
+visit of the year is planned), the visits before that day marked done, and a note of the latest of them to
+Alton Infant School sent to its headteacher, so that head.alton has a note awaiting their response. The note's
+text is invented for the demo and says so."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from headway.accounts.models import User
+from headway.reports import terms
 from headway.risk.models import CategorisationRound, CategoryDecision
 from headway.risk.services import round_confirm_all
 from headway.schools.models import LocalAuthority
@@ -15,16 +17,23 @@ from headway.visits import notes
 from headway.visits.models import Visit
 from headway.visits.planning import visit_mark_done, visit_plan_build
 
-START_YEAR = 2025
-AS_OF = dt.date(2025, 8, 1)
 ALTON = 115850
 
 
-def demo_visits_load(*, local_authority: LocalAuthority, by: User) -> list[str]:
-    """Confirm the latest round (when nothing of it is confirmed yet), build the plan and send one note, once:
-    nothing happens when the year already has visits. Returns what it did."""
+def plan_as_of(today: dt.date) -> tuple[int, dt.date]:
+    """The academic year containing ``today`` (the year it starts) and the day its plan is built as of: the
+    year's first day, 1 September."""
+    start_year = terms.academic_year(today)
+    return start_year, dt.date(start_year, 9, 1)
+
+
+def demo_visits_load(*, local_authority: LocalAuthority, by: User, today: dt.date) -> list[str]:
+    """Confirm the latest round (when nothing of it is confirmed yet), build the year's plan, mark the visits
+    before ``today`` done and send one note, once: nothing happens when the year already has visits. Returns
+    what it did."""
+    start_year, as_of = plan_as_of(today)
     if Visit.objects.filter(
-        academic_year__local_authority=local_authority, academic_year__start_year=START_YEAR
+        academic_year__local_authority=local_authority, academic_year__start_year=start_year
     ).exists():
         return []
     done: list[str] = []
@@ -35,19 +44,24 @@ def demo_visits_load(*, local_authority: LocalAuthority, by: User) -> list[str]:
     ):
         confirmed = round_confirm_all(categorisation_round=categorisation_round, by=by)
         done.append(f"{confirmed} proposals of {categorisation_round} confirmed")
-    result = visit_plan_build(local_authority=local_authority, start_year=START_YEAR, today=AS_OF, by=by)
+    result = visit_plan_build(local_authority=local_authority, start_year=start_year, today=as_of, by=by)
     summary = result.summary()
     done.append(f"{result.academic_year} plan built ({summary['visits']} visits to {summary['schools']} schools)")
-    visit = (
-        Visit.objects.filter(establishment__urn=ALTON, academic_year=result.academic_year, status=Visit.Status.PLANNED)
+    past = list(
+        Visit.objects.filter(academic_year=result.academic_year, status=Visit.Status.PLANNED, planned_on__lt=today)
         .select_related("establishment", "officer")
-        .order_by("planned_on")
-        .first()
+        .order_by("planned_on", "pk")
     )
-    if visit is None:
+    for visit in past:
+        visit_mark_done(visit=visit, by=visit.officer or by)
+    if past:
+        done.append(f"{len(past)} visits before {today:%-d %B %Y} marked done")
+    alton = next((v for v in reversed(past) if v.establishment.urn == ALTON), None)
+    if alton is None:
+        done.append(f"no visit to {ALTON} before {today:%-d %B %Y}, so no note of visit yet")
         return done
+    visit = alton
     author = visit.officer or by
-    visit_mark_done(visit=visit, by=author)
     note = notes.note_create(visit=visit, template_name="standard", author=author)
     notes.note_update(
         note=note,
