@@ -133,12 +133,12 @@ def signed_in(user: User) -> Client:
 
 @pytest.mark.parametrize(
     "url",
-    ["/performance/la/850/2019/", f"/schools/{SCHOOL}/"],
-    ids=["dashboard", "school profile"],
+    ["/performance/la/850/2019/", f"/schools/{SCHOOL}/evidence/"],
+    ids=["dashboard", "school evidence"],
 )
 def test_a_page_reads_as_many_queries_for_many_schools_and_measures_as_for_a_few(url: str, officer: User) -> None:
     client = signed_in(officer)
-    # A profile shows a school's last three years (a query or two each): both datasets have three at least.
+    # A school's evidence shows up to its last five years: three years here and five below read as many.
     grow(authorities=3, schools=2, measures=3, years=(2017, 2018, 2019))
     few = queries(client, url)
     SchoolResult.objects.all().delete()

@@ -84,7 +84,7 @@ def cells(row_html: str) -> list[str]:
 
 
 def test_profile_shows_the_schools_published_figure_against_la_and_england(hampshire: LocalAuthority) -> None:
-    page = signed_in(officer_of(hampshire)).get(f"/schools/{ANSTEY}/")
+    page = signed_in(officer_of(hampshire)).get(f"/schools/{ANSTEY}/evidence/")
     assert page.status_code == 200
     html = page.content.decode()
     assert '<h2 class="govuk-heading-m" id="performance">Performance</h2>' in html
@@ -93,8 +93,12 @@ def test_profile_shows_the_schools_published_figure_against_la_and_england(hamps
     assert cells(row_for(rwm, 2019)) == ["63%", "60", "68%", "65%", "-2"]
     assert "Difference from England (percentage points)" in rwm
     # The chart is a picture of the table: hidden from assistive technology, and the table has a caption.
-    assert re.search(r'<svg class="hw-chart"[^>]*aria-hidden="true"', rwm)
-    assert "This school: 63%" in rwm
+    assert re.search(r'<svg class="hw-chart hw-trend"[^>]*aria-hidden="true"', rwm)
+    # A line each for the school, Hampshire and England, told apart in the key; 2019 is drawn for each.
+    for label in ("This school", "Hampshire", "England"):
+        assert f">{label}</text>" in rwm
+    for kind in ("school", "la", "england"):
+        assert f"hw-trend__marker--{kind} hw-trend__point" in rwm
     caption = "Reading, writing and maths: % meeting the expected standard: this school, Hampshire and England, 2019"
     assert caption in rwm
     reading = section(html, "measure-ks2-read_prog")
@@ -104,18 +108,20 @@ def test_profile_shows_the_schools_published_figure_against_la_and_england(hamps
 
 
 def test_profile_shows_why_a_figure_is_missing_never_zero(hampshire: LocalAuthority) -> None:
-    html = signed_in(officer_of(hampshire)).get(f"/schools/{BEAULIEU}/").content.decode()
+    html = signed_in(officer_of(hampshire)).get(f"/schools/{BEAULIEU}/evidence/").content.decode()
     disadvantaged = section(html, "measure-ks2-rwm_exp_dis")
     school_cell = cells(row_for(disadvantaged, 2019))[0]
     assert school_cell == "no figure: suppressed"
     assert "0%" not in cells(row_for(disadvantaged, 2019))
-    assert "This school: no figure: suppressed" in disadvantaged  # the chart's label, with no bar
+    # The chart draws no point for the school's withheld figure (never one at 0), but Hampshire's and England's.
+    assert "hw-trend__marker--school hw-trend__point" not in disadvantaged
+    assert "hw-trend__marker--england hw-trend__point" in disadvantaged
     gap_table = section(html, "performance-disadvantaged")
     assert "no figure: suppressed" in gap_table
 
 
 def test_profile_flags_standards_and_the_disadvantaged_gap(hampshire: LocalAuthority) -> None:
-    html = signed_in(officer_of(hampshire)).get(f"/schools/{ANSTEY}/").content.decode()
+    html = signed_in(officer_of(hampshire)).get(f"/schools/{ANSTEY}/evidence/").content.decode()
     standards = section(html, "performance-standards")
     # 63% is below 65%, but no progress score is below the floor (-5, -7, -5): the floor was met.
     assert '<strong class="govuk-tag govuk-tag--green hw-tag-spaced">Met floor standard 2019</strong>' in standards
@@ -124,7 +130,7 @@ def test_profile_flags_standards_and_the_disadvantaged_gap(hampshire: LocalAutho
 
 
 def test_profile_without_figures_says_so(hampshire: LocalAuthority) -> None:
-    html = signed_in(officer_of(hampshire)).get(f"/schools/{ALTON}/").content.decode()
+    html = signed_in(officer_of(hampshire)).get(f"/schools/{ALTON}/evidence/").content.decode()
     assert "No performance data imported for this school." in html
     assert "hw-chart" not in html
 
@@ -142,7 +148,10 @@ def test_profile_asks_for_the_schools_performance_once(
         return real(**kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(charts, "school_performance", counted)
-    assert signed_in(officer_of(hampshire)).get(f"/schools/{ANSTEY}/").status_code == 200
+    client = signed_in(officer_of(hampshire))
+    assert client.get(f"/schools/{ANSTEY}/evidence/").status_code == 200
+    assert len(calls) == 1
+    assert client.get(f"/schools/{ANSTEY}/").status_code == 200  # the summary reads no performance figures
     assert len(calls) == 1
 
 
@@ -170,7 +179,7 @@ def test_dashboard_lists_hampshires_rank_and_the_schools_significantly_below(
     below = {item.establishment.urn for item in dashboard.below}
     # KS2 intervals from Hampshire's file, plus Alderwood School's Progress 8 (-0.75, -1.00 to -0.51).
     assert below == SIGNIFICANTLY_BELOW_2019 | {116234}
-    assert f'href="/schools/{ANSTEY}/#performance"' in html
+    assert f'href="/schools/{ANSTEY}/evidence/#performance"' in html
     anstey = next(item for item in dashboard.below if item.establishment.urn == ANSTEY)
     assert [(f.measure.code, f.value_text) for f in anstey.figures] == [
         ("ks2.read_prog", "-1.9"),
@@ -388,5 +397,5 @@ def test_bar_chart_geometry() -> None:
 def test_an_establishment_outside_the_register_sample_has_no_section(db: None) -> None:
     school = EstablishmentFactory()
     officer = officer_of(school.local_authority)
-    html = signed_in(officer).get(f"/schools/{school.urn}/").content.decode()
+    html = signed_in(officer).get(f"/schools/{school.urn}/evidence/").content.decode()
     assert "No performance data imported for this school." in html

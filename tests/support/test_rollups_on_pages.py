@@ -32,15 +32,21 @@ def test_the_school_page_shows_support_to_la_staff_only() -> None:
     cancelled = commission(world, writer, days=1)
     commission_cancel(commission=cancelled, reason="School closed for a week", by=world.officer)
 
-    page = client_for(world.officer).get(f"/schools/{world.school.urn}/").content.decode()
+    page = client_for(world.officer).get(f"/schools/{world.school.urn}/support/").content.decode()
     assert "Support and concerns" in page
     assert "1 commission, 2.0 days (13.0 hours), £800.00" in page
     assert f"/support/schools/{world.school.urn}/find/" in page
+    assert (
+        f"/schools/{world.school.urn}/support/"
+        in client_for(world.officer).get(f"/schools/{world.school.urn}/").content.decode()
+    )  # offered in the school page's sub-navigation
 
     for outsider in (world.head, world.board):
         page = client_for(outsider).get(f"/schools/{world.school.urn}/").content.decode()
         assert "Support and concerns" not in page
         assert "£800" not in page
+        assert f"/schools/{world.school.urn}/support/" not in page
+        assert client_for(outsider).get(f"/schools/{world.school.urn}/support/").status_code == 404
 
 
 def test_commissioned_support_rolls_up_into_the_agenda_and_the_board_summary() -> None:

@@ -91,5 +91,19 @@ def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict[s
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
 
 
+def verb_in_words(verb: str) -> str:
+    """An event's name in words, for a page: ``partnership.type_changed`` is "Partnership type changed"; a verb
+    recorded in words already ("designated as causing concern") is shown as written, with a capital."""
+    words = verb.replace(".", " ").replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else "Changed"
+
+
+def actor_in_words(event: AuditEvent) -> str:
+    """Who did it, as a page names them: the person's full name (never their username), or what acted."""
+    if event.actor is not None:
+        return event.actor.get_full_name() or event.actor.email or "Someone with no name recorded"
+    return event.actor_name
+
+
 def history_for(target: models.Model) -> models.QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))

@@ -1,5 +1,6 @@
-"""Small bar charts and the tables behind them: the school profile's performance section and the LA
-dashboard's charts. Plain functions that turn figures into data the templates draw; no JavaScript.
+"""Small bar and trend charts and the tables behind them: the school page's performance section (a trend over
+the years for each measure: the school, its LA and England) and the LA dashboard's charts. Plain functions
+that turn figures into data the templates draw; no JavaScript.
 
 One accessible pattern everywhere: a chart is inline SVG marked ``aria-hidden`` (a picture of the table that
 always follows it), and the table, with a caption and units, carries every figure the chart shows. So a
@@ -9,6 +10,7 @@ Figures are shown as published: a figure DfE withheld is "no figure" with DfE's 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -201,6 +203,208 @@ def bar_chart(items: Sequence[BarInput], *, unit: str, caption: str = "") -> Bar
     )
 
 
+# Trend charts ---------------------------------------------------------------------------------------------------
+
+#: A trend chart's geometry in SVG user units (it scales down with its container, like the bar charts).
+TREND_WIDTH = 400
+TREND_LEGEND_ROW = 20
+TREND_PLOT_LEFT = 52
+TREND_PLOT_RIGHT = 384
+TREND_PLOT_HEIGHT = 130
+TREND_AXIS_GAP = 22
+#: How many of the latest years a school's page draws and tabulates.
+CHART_YEARS = 5
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One year of one line: where it is drawn (``y`` None: no figure that year, so no point)."""
+
+    year: int
+    x: float
+    y: float | None
+
+    @property
+    def left(self) -> float:
+        """Where a square marker's corner goes."""
+        return round(self.x - 4, 1)
+
+    @property
+    def top(self) -> float:
+        return round((self.y or 0.0) - 4, 1)
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    """One line (this school, its LA or England): its points, and the runs of consecutive years with figures
+    drawn joined (an SVG ``points`` list each). A missing year or a year with no figure breaks the line."""
+
+    label: str
+    kind: str  # a CSS modifier: school | la | england
+    points: tuple[TrendPoint, ...]
+    runs: tuple[str, ...]
+    legend_y: float  # the baseline of its label in the legend
+
+    @property
+    def legend_mark(self) -> TrendPoint:
+        """Where its marker goes in the legend (in the middle of a short sample of its line)."""
+        return TrendPoint(0, TREND_PLOT_LEFT + 14, self.legend_y - 5)
+
+
+@dataclass(frozen=True)
+class AxisTick:
+    text: str
+    position: float
+
+    @property
+    def text_y(self) -> float:
+        """The baseline of a y-axis label, centred on its grid line."""
+        return round(self.position + 4, 1)
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    width: int
+    height: int
+    series: tuple[TrendSeries, ...]
+    years: tuple[AxisTick, ...]  # the x axis: each year and its x
+    ticks: tuple[AxisTick, ...]  # the y axis: each value's label and its y
+    plot_left: float
+    plot_right: float
+    plot_top: float
+    plot_bottom: float
+    year_label_y: float
+    zero_y: float | None = None  # a zero line, for figures either side of zero (progress scores)
+
+    @property
+    def legend_line_end(self) -> float:
+        return self.plot_left + 28
+
+    @property
+    def legend_text_x(self) -> float:
+        return self.plot_left + 36
+
+    @property
+    def tick_text_x(self) -> float:
+        return self.plot_left - 6
+
+
+@dataclass(frozen=True)
+class TrendInput:
+    """One line to draw: its label, CSS kind and a value (or None) for each year."""
+
+    label: str
+    kind: str
+    values: Sequence[tuple[int, float | None]]
+
+
+def _tick_text(value: float, unit: str) -> str:
+    text = f"{value:,.0f}" if abs(value - round(value)) < 1e-9 else f"{value:,.1f}"
+    if text in {"-0", "-0.0"}:
+        text = text[1:]
+    return f"{text}%" if unit == "percent" else text
+
+
+def _trend_domain(values: Sequence[float], unit: str) -> tuple[float, float]:
+    """The scale of a trend chart: progress scores both ways from zero (as the bar charts); other figures from
+    a round number below the lowest to one above the highest (so a change of a few points shows), never below
+    zero for figures that cannot be, nor past 100%."""
+    if unit == "progress":
+        return _domain(values, unit)
+    low, high = min(values), max(values)
+    raw = (high - low) / 4 or abs(high) / 10 or 1.0
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 5, 10) if raw <= m * magnitude)
+    bottom, top = math.floor(low / step) * step, math.ceil(high / step) * step
+    if bottom == low:
+        bottom -= step
+    if top == high:
+        top += step
+    if low >= 0:
+        bottom = max(bottom, 0.0)
+    if unit == "percent":
+        top = min(top, 100.0) if high <= 100 else top
+    return float(bottom), float(top)
+
+
+def trend_chart(lines: Sequence[TrendInput], *, unit: str) -> TrendChart | None:
+    """Lines over the years, one per input (this school, its LA, England), on one scale (``_trend_domain``).
+    Years run left to right at even spacing by year, so a year with no figures shows as a gap; a line joins
+    only consecutive years that both have a figure. None when no line has a figure."""
+    values = [value for line in lines for _, value in line.values if value is not None]
+    years = sorted({year for line in lines for year, _ in line.values})
+    if not values or not years:
+        return None
+    low, high = _trend_domain(values, unit)
+    legend_height = len(lines) * TREND_LEGEND_ROW
+    top = float(legend_height + 12)
+    bottom = top + TREND_PLOT_HEIGHT
+    first, last = years[0], years[-1]
+    span = TREND_PLOT_RIGHT - TREND_PLOT_LEFT
+
+    def x(year: int) -> float:
+        if first == last:
+            return round(TREND_PLOT_LEFT + span / 2, 1)
+        return round(TREND_PLOT_LEFT + (year - first) / (last - first) * span, 1)
+
+    def y(value: float) -> float:
+        share = (min(max(value, low), high) - low) / (high - low)
+        return round(bottom - share * TREND_PLOT_HEIGHT, 1)
+
+    series = []
+    for index, line in enumerate(lines):
+        points = tuple(
+            TrendPoint(year, x(year), y(value) if value is not None else None) for year, value in sorted(line.values)
+        )
+        runs: list[list[TrendPoint]] = []
+        previous: TrendPoint | None = None
+        for point in points:
+            if point.y is None:
+                previous = None
+                continue
+            if previous is not None and point.year == previous.year + 1:
+                runs[-1].append(point)
+            else:
+                runs.append([point])
+            previous = point
+        series.append(
+            TrendSeries(
+                label=line.label,
+                kind=line.kind,
+                points=points,
+                runs=tuple(" ".join(f"{p.x},{p.y}" for p in run) for run in runs if len(run) > 1),
+                legend_y=float(index * TREND_LEGEND_ROW + 14),
+            )
+        )
+    tick_values = [low, (low + high) / 2, high]
+    if low < 0 < high and 0.0 not in tick_values:
+        tick_values.append(0.0)
+    return TrendChart(
+        width=TREND_WIDTH,
+        height=int(bottom + TREND_AXIS_GAP + 4),
+        series=tuple(series),
+        years=tuple(AxisTick(str(year), x(year)) for year in years),
+        ticks=tuple(AxisTick(_tick_text(value, unit), y(value)) for value in sorted(set(tick_values))),
+        plot_left=TREND_PLOT_LEFT,
+        plot_right=TREND_PLOT_RIGHT,
+        plot_top=top,
+        plot_bottom=bottom,
+        year_label_y=bottom + TREND_AXIS_GAP,
+        zero_y=y(0.0) if low < 0 < high else None,
+    )
+
+
+def measure_trend_chart(context: MeasureContext, *, la_name: str) -> TrendChart | None:
+    """A measure's trend for a school page: the school's figures over its years, with its LA's and England's
+    (not for counts, which have no comparison). A withheld figure is a gap, never 0."""
+    measure = context.measure
+    lines = [TrendInput("This school", "school", [(f.year, f.value) for f in context.years])]
+    if measure.unit != "count":
+        lines.append(TrendInput(la_name, "la", [(f.year, f.la) for f in context.years]))
+        lines.append(TrendInput("England", "england", [(f.year, f.national) for f in context.years]))
+    return trend_chart(lines, unit=measure.unit)
+
+
 # The school profile's performance section ---------------------------------------------------------------------
 
 KEY_STAGE_TITLES = {
@@ -237,8 +441,7 @@ class MeasurePanel:
     anchor: str
     unit_label: str
     difference_unit: str
-    chart: BarChart | None
-    chart_year: int | None
+    chart: TrendChart | None
     rows: tuple[YearRow, ...]
     trend: str
     shows_significance: bool
@@ -344,14 +547,12 @@ def measure_panel(context: MeasureContext, *, la_name: str) -> MeasurePanel:
         )
         for figure in context.years
     )
-    latest = context.latest
     return MeasurePanel(
         measure=measure,
         anchor="measure-" + measure.code.replace(".", "-"),
         unit_label=UNIT_LABELS.get(measure.unit, measure.unit),
         difference_unit=difference_unit(measure),
-        chart=comparison_chart(context, la_name=la_name),
-        chart_year=latest.year if latest else None,
+        chart=measure_trend_chart(context, la_name=la_name),
         rows=rows,
         trend=TREND_WORDS.get(context.trend, ""),
         shows_significance=any(f.lower is not None and f.upper is not None for f in context.years),
@@ -425,13 +626,15 @@ def performance_section(performance: SchoolPerformance, *, la_name: str) -> Perf
     )
 
 
-def school_performance_section(establishment: Establishment) -> PerformanceSection:
-    """The profile page's performance section for a school (one call of ``school_performance``)."""
+def school_performance_section(establishment: Establishment, *, years: int = CHART_YEARS) -> PerformanceSection:
+    """The school page's performance section: each measure's last ``years`` years with figures, its trend chart
+    and table (one call of ``school_performance``, so a fixed number of queries)."""
     authority = establishment.local_authority
     performance = school_performance(
         urn=establishment.urn,
         la_code=authority.code,
         phase=establishment.phase,
         special="special" in establishment.type_name.lower(),
+        years=years,
     )
     return performance_section(performance, la_name=authority.name)

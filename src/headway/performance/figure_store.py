@@ -167,9 +167,29 @@ def _version(book: _Book | None, year: int | None) -> str:
     return version
 
 
+def _versions(book: _Book | None, years: list[int]) -> dict[int, str]:
+    """Several years' fingerprints (as ``school_results_version``) in one query, however many years."""
+    wanted = [year for year in years if book is None or year not in book.versions]
+    found = {year: "0:0" for year in wanted}
+    if wanted:
+        rows = (
+            SchoolResult.objects.filter(year__in=wanted)
+            .order_by()
+            .values("year")
+            .annotate(last=Max("id"), run=Max("source_import_id"))
+        )
+        for row in rows:
+            found[row["year"]] = f"{row['last'] or 0}:{row['run'] or 0}"
+    if book is not None:
+        for year, version in found.items():
+            book.versions[year] = version
+        return {year: book.versions[year] for year in years}
+    return found
+
+
 def _fresh(years: list[int], book: _Book | None) -> set[int]:
     """Those of ``years`` whose stored figures were worked out from the school results there are now."""
-    versions = {year: _version(book, year) for year in years}
+    versions = _versions(book, years)
     stored = ComputedFigureSet.objects.filter(year__in=years).values_list("year", "version")
     return {year for year, version in stored if versions.get(year) == version}
 

@@ -31,7 +31,7 @@ class YearFigure:
 @dataclass(frozen=True)
 class MeasureContext:
     measure: Measure
-    years: list[YearFigure]  # oldest first, at most TREND_YEARS
+    years: list[YearFigure]  # oldest first, at most the years asked for (TREND_YEARS unless said)
 
     @property
     def latest(self) -> YearFigure | None:
@@ -87,26 +87,28 @@ PHASE_VARIANTS = {
 }
 
 
-def school_performance(*, urn: int, la_code: str, phase: str = "", special: bool = False) -> SchoolPerformance:
-    """Every catalogue measure the school has figures for, its last three years with LA and national
+def school_performance(
+    *, urn: int, la_code: str, phase: str = "", special: bool = False, years: int = TREND_YEARS
+) -> SchoolPerformance:
+    """Every catalogue measure the school has figures for, its last ``years`` years with LA and national
     figures, the disadvantaged gap and the floor and coasting standards that applied. Each year's LA and
     England figures are read once (``figure_store.figures_read``), whatever the number of measures."""
     with figures_read():
-        return _school_performance(urn=urn, la_code=la_code, phase=phase, special=special)
+        return _school_performance(urn=urn, la_code=la_code, phase=phase, special=special, shown_years=years)
 
 
-def _school_performance(*, urn: int, la_code: str, phase: str, special: bool) -> SchoolPerformance:
+def _school_performance(*, urn: int, la_code: str, phase: str, special: bool, shown_years: int) -> SchoolPerformance:
     results = list(SchoolResult.objects.filter(urn=urn).order_by("measure", "year"))
     by_measure: dict[str, list[SchoolResult]] = {}
     for result in results:
         by_measure.setdefault(result.measure, []).append(result)
-    shown = {row.year for rows in by_measure.values() for row in rows[-TREND_YEARS:]}
+    shown = {row.year for rows in by_measure.values() for row in rows[-shown_years:]}
     figure_store.preload(sorted(shown), areas=[la_code, figure_store.ENGLAND])
     performance = SchoolPerformance(urn=urn, la_code=la_code)
     known = catalogue().measures
     variant = "spe" if special else PHASE_VARIANTS.get(phase.lower(), "")
     for code, measure in known.items():
-        rows = by_measure.get(code, [])[-TREND_YEARS:]
+        rows = by_measure.get(code, [])[-shown_years:]
         if not rows:
             continue
         years = []

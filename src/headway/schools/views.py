@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +17,7 @@ from headway.home.selectors import school_summary
 from headway.performance.charts import school_performance_section
 from headway.refusals import attempt
 from headway.reports import downloads
+from headway.schools import school_page
 from headway.schools.downloads import schools_table
 from headway.schools.forms import LocalEvidenceForm, SchoolFilterForm
 from headway.schools.models import Establishment, LocalAuthority
@@ -65,31 +69,108 @@ def school_list_download(request: HttpRequest, file_format: str) -> HttpResponse
     return downloads.response(table, file_format, authority.name if authority is not None else "", "schools")
 
 
+def _school_part(request: HttpRequest, urn: int, part: school_page.Part) -> tuple[Establishment, dict[str, Any]]:
+    """The school (404 if the user may not see it; 403 if they may see it but not this part of its page, 404
+    for concern, support and history, so that nothing about the school's case is confirmed) and the context
+    every part of its page shares: the sub-navigation of the parts they may open."""
+    establishment = permissions.establishment_for(request.user, urn)
+    if not school_page.may_open(request.user, establishment, part):
+        if part == school_page.VISITS:
+            raise PermissionDenied
+        raise Http404("No such school for you.")
+    return establishment, {
+        "school": establishment,
+        "parts": school_page.parts_for(request.user, establishment),
+        "part": part,
+    }
+
+
 @login_required
 def school_detail(request: HttpRequest, urn: int) -> HttpResponse:
-    establishment = permissions.establishment_for(request.user, urn)
+    """A school's summary, which answers first (at a glance), and what the register says about it."""
+    establishment, context = _school_part(request, urn, school_page.SUMMARY)
+    today = timezone.localdate()
+    profile = school_profile(establishment, today=today, visible=permissions.establishments_visible_to(request.user))
+    context |= {
+        "profile": profile,
+        "summary": school_summary(
+            establishment, permissions.signed_in(request), today=today, standing=profile.standing
+        ),
+    }
+    return render(request, "schools/school_detail.html", context)
+
+
+@login_required
+@require_safe
+def school_evidence(request: HttpRequest, urn: int) -> HttpResponse:
+    """A school's evidence: its inspections, and its performance, attendance and context measures, each with its
+    trend over the years against its LA and England."""
+    establishment, context = _school_part(request, urn, school_page.EVIDENCE)
     profile = school_profile(
         establishment, today=timezone.localdate(), visible=permissions.establishments_visible_to(request.user)
     )
-    performance = school_performance_section(establishment)
-    context = {
+    context |= {
         "profile": profile,
-        "school": establishment,
-        "performance": performance,
+        "performance": school_performance_section(establishment),
         "previous_grade_label": profile.standing.previous_grade_label if profile.standing else "",
         "can_see_rise": permissions.can_manage_concerns(request.user, establishment.local_authority)
         or permissions.is_school_user_of(request.user, establishment),
-        "summary": school_summary(
-            establishment, permissions.signed_in(request), today=timezone.localdate(), standing=profile.standing
-        ),
+        "can_record_local_evidence": permissions.can_manage_concerns(request.user, establishment.local_authority),
     }
-    if permissions.can_manage_support(request.user, establishment.local_authority):
-        from headway.concerns.services import open_concern
-        from headway.support.selectors import support_for_school
+    return render(request, "schools/school_evidence.html", context)
 
-        context["support"] = support_for_school(establishment)
-        context["open_concern"] = open_concern(establishment)
-    return render(request, "schools/school_detail.html", context)
+
+@login_required
+@require_safe
+def school_visits(request: HttpRequest, urn: int) -> HttpResponse:
+    """A school's visits, planned and past, with the notes of visit and self-evaluations the user may read."""
+    from headway.visits import selectors as visits
+
+    establishment, context = _school_part(request, urn, school_page.VISITS)
+    today = timezone.localdate()
+    found = list(visits.school_visits(establishment))
+    context |= {
+        "rows": visits.visit_links(permissions.signed_in(request), found),
+        "overdue": {v.pk for v in found if visits.is_overdue(v, today)},
+        "can_plan": permissions.can_plan_visits(request.user, establishment.local_authority),
+    }
+    return render(request, "schools/school_visits.html", context)
+
+
+@login_required
+@require_safe
+def school_concern(request: HttpRequest, urn: int) -> HttpResponse:
+    """Whether the school causes concern now (its case), and the earlier times it did."""
+    from headway.concerns.models import SchoolCausingConcern
+
+    establishment, context = _school_part(request, urn, school_page.CONCERN)
+    concerns = list(SchoolCausingConcern.objects.filter(establishment=establishment).select_related("lead_officer"))
+    context |= {
+        "open_concern": next((c for c in concerns if c.is_open), None),
+        "past_concerns": [c for c in concerns if not c.is_open],
+    }
+    return render(request, "schools/school_concern.html", context)
+
+
+@login_required
+@require_safe
+def school_support(request: HttpRequest, urn: int) -> HttpResponse:
+    """The support the school has had: commissions by year and traded hours."""
+    from headway.concerns.services import open_concern
+    from headway.support.selectors import support_for_school
+
+    establishment, context = _school_part(request, urn, school_page.SUPPORT)
+    context |= {"support": support_for_school(establishment), "open_concern": open_concern(establishment)}
+    return render(request, "schools/school_support.html", context)
+
+
+@login_required
+@require_safe
+def school_history(request: HttpRequest, urn: int) -> HttpResponse:
+    """The decisions and recorded changes about the school, newest first."""
+    establishment, context = _school_part(request, urn, school_page.HISTORY)
+    context["entries"] = school_page.school_history(establishment)
+    return render(request, "schools/school_history.html", context)
 
 
 @login_required
