@@ -75,7 +75,7 @@ def test_a_round_ranks_schools_by_the_models_probability_when_the_model_won_the_
     html = page.content.decode()
     assert made.risk_model_version in html and "predictive model" in html
     by_risk = sorted(proposals, key=lambda p: -(p.risk or 0))
-    positions = [html.index(f"URN {p.establishment.urn}<") for p in by_risk[:10]]
+    positions = [html.index(f'href="{reverse("risk:school", args=[p.establishment.urn])}"') for p in by_risk[:10]]
     assert positions == sorted(positions), "the page does not list the riskiest schools first"
 
 

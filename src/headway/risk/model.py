@@ -472,7 +472,7 @@ def train(
         if rows < MIN_TRAINING_ROWS or positives == 0 or positives == rows:
             raise RiskModelUnavailable(
                 f"only {rows} example(s) ({positives} positive) for the {part} model had public outcomes by "
-                f"{until:%d %B %Y}; import Ofsted's inspections (`headway import ofsted FILE`) and the register "
+                f"{until:%-d %B %Y}; import Ofsted's inspections (`headway import ofsted FILE`) and the register "
                 "first, then run `headway risk train --until DATE`"
             )
         matrix = frame.select(names).to_numpy().astype(np.float64)

@@ -58,7 +58,7 @@ class CategorisationRound(models.Model):
         ordering = ["-opened_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.policy_title} round of {self.as_of:%d %B %Y} ({self.local_authority.name})"
+        return f"{self.policy_title} round of {self.as_of:%-d %B %Y} ({self.local_authority.name})"
 
 
 class CategoryProposal(models.Model):

@@ -216,6 +216,35 @@ def policy_named(name: str) -> Policy:
     return load_policy(path)
 
 
+def policies_for_authority(code: str) -> list[Policy]:
+    """Every categorisation policy an authority may run (its own, and those written for no one authority), the
+    newest first; ``code`` empty: every policy. A file that does not load is left out (``headway check``
+    reports it)."""
+    from headway import configuration
+
+    found = []
+    for name in configuration.names("policies"):
+        try:
+            policy = policy_named(name)
+        except PolicyError:
+            continue
+        if not code or not policy.authority or policy.authority == code:
+            found.append(policy)
+    return sorted(found, key=lambda p: (p.effective_from, p.title), reverse=True)
+
+
+def policy_in_words(policy: Policy) -> str:
+    """The policy as the start-a-round page offers it: its title and the dates it is in force."""
+    since = f"{policy.effective_from:%-d %B %Y}"
+    if policy.effective_to is None:
+        return f"{policy.title} (in force from {since})"
+    return f"{policy.title} (in force from {since} to {policy.effective_to:%-d %B %Y})"
+
+
+def in_force(policy: Policy, on: dt.date) -> bool:
+    return policy.effective_from <= on and (policy.effective_to is None or on <= policy.effective_to)
+
+
 # ------------------------------------------------------------------------------------------ applying
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
+from headway import background
 from headway.accounts import audit
 from headway.accounts.models import User
 from headway.risk.evidence import gather_evidence
@@ -154,6 +155,69 @@ def round_run(
     return categorisation_round
 
 
+#: The session's name for a round started on the round page and run by the background runner.
+ROUND_TASK_KIND = "categorisation-round"
+
+
+def round_refusal(*, local_authority: LocalAuthority, policy: Policy, as_of: dt.date) -> None:
+    """Raise ``PolicyError`` (in words) if the policy cannot be run for the authority as of the date: outside its
+    dates, or written for another authority. ``round_run`` refuses the same."""
+    policy.refuse_outside_dates(as_of)
+    policy.refuse_for_another_authority(local_authority.code, local_authority.name)
+
+
+def round_refusal_in_words(*, local_authority: LocalAuthority, policy: Policy, as_of: dt.date) -> str:
+    """Why the round cannot be run, as the start-a-round page says it ("" if it can)."""
+    from headway.risk.policy import PolicyError, in_force
+
+    try:
+        round_refusal(local_authority=local_authority, policy=policy, as_of=as_of)
+    except PolicyError:
+        pass
+    else:
+        return ""
+    if policy.authority and policy.authority != local_authority.code:
+        return f"{policy.title} is written for another authority: choose a policy of {local_authority.name}"
+    assert not in_force(policy, as_of)
+    if as_of < policy.effective_from:
+        return (
+            f"{policy.title} is in force from {policy.effective_from:%-d %B %Y}: choose a policy in force on "
+            f"{as_of:%-d %B %Y}, or a later date"
+        )
+    assert policy.effective_to is not None
+    return (
+        f"{policy.title} ended on {policy.effective_to:%-d %B %Y}: choose a policy in force on "
+        f"{as_of:%-d %B %Y}, or an earlier date"
+    )
+
+
+def round_start(*, local_authority: LocalAuthority, policy: Policy, as_of: dt.date, by: User) -> background.TaskState:
+    """Hand a round to the background runner (``headway.risk.tasks.run_round``), refusing at once what
+    ``round_run`` would refuse. The round runs in the background because scoring risk may first train the model
+    on the national data (minutes) when no saved model fits the date; an authority's round alone takes seconds.
+    The round itself is audited by ``round_run``, as ``by``'s."""
+    round_refusal(local_authority=local_authority, policy=policy, as_of=as_of)
+    from headway.risk.tasks import run_round
+
+    return background.enqueue(run_round, local_authority.pk, policy.name, as_of.isoformat(), by.pk)
+
+
+def round_run_for(la_id: int, policy_name: str, as_of: str, user_id: int) -> dict[str, Any]:
+    """The background task's work: run the round as the person who asked; ``{"round": id}``, or
+    ``{"error": ...}`` in words if the policy refuses (it may have changed since the page checked it)."""
+    from headway.risk.policy import PolicyError, policy_named
+
+    by = User.objects.get(pk=user_id)
+    authority = LocalAuthority.objects.get(pk=la_id)
+    try:
+        categorisation_round = round_run(
+            local_authority=authority, policy=policy_named(policy_name), as_of=dt.date.fromisoformat(as_of), by=by
+        )
+    except PolicyError as exc:
+        return {"error": str(exc)}
+    return {"round": categorisation_round.pk, "la": authority.code}
+
+
 def _decision_entry(
     proposal: CategoryProposal, decision: CategoryDecision, previous: CategoryDecision | None
 ) -> audit.Entry:
@@ -227,12 +291,20 @@ def proposal_override(
     )
 
 
-def round_confirm_all(*, categorisation_round: CategorisationRound, by: User) -> int:
+UNDECIDED_REASON = "Confirmed unchanged with the round's other undecided schools."
+
+
+def round_confirm_all(*, categorisation_round: CategorisationRound, by: User, undecided_only: bool = False) -> int:
     """Confirm every proposal of a round unchanged (scripted rounds): one decision and one audit event a school,
-    as ``proposal_confirm`` would make them one by one, written in bulk (the queries do not grow per school)."""
-    reason = "Confirmed unchanged for the whole round."
+    as ``proposal_confirm`` would make them one by one, written in bulk (the queries do not grow per school).
+    With ``undecided_only`` (the round's page), only the proposals nobody has decided yet are confirmed: an
+    officer's override or confirmation stands."""
+    reason = UNDECIDED_REASON if undecided_only else "Confirmed unchanged for the whole round."
+    chosen = categorisation_round.proposals.all()
+    if undecided_only:
+        chosen = chosen.filter(decisions__isnull=True)
     proposals = list(
-        categorisation_round.proposals.select_related("establishment", "round")
+        chosen.select_related("establishment", "round")
         .only(
             "category",
             "category_label",

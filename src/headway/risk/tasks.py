@@ -29,3 +29,12 @@ def train_model(until: str, since: str | None, design: str, started_by: int | No
     )
     path = save(model)
     return {**model.metadata, "path": str(path)}
+
+
+@task()
+def run_round(la_id: int, policy_name: str, as_of: str, started_by: int) -> dict[str, Any]:
+    """Run a categorisation round started on the round page (``headway.risk.services.round_start``): seconds
+    for one authority, minutes if the risk model must first be trained for the date."""
+    from headway.risk.services import round_run_for
+
+    return round_run_for(la_id, policy_name, as_of, started_by)
