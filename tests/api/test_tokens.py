@@ -103,8 +103,11 @@ def test_a_token_needs_a_name(officer) -> None:  # type: ignore[no-untyped-def]
         token_create(user=officer, name="")
 
 
-def test_the_header_links_to_the_tokens_page(officer) -> None:  # type: ignore[no-untyped-def]
+def test_your_account_links_to_the_tokens_page(officer) -> None:  # type: ignore[no-untyped-def]
+    """The header links to "Your account", and that page to the tokens page."""
     client = Client()
     client.force_login(officer)
     page = client.get(reverse("schools:list")).content.decode()
+    assert f'href="{reverse("accounts:account")}">Your account</a>' in page
+    page = client.get(reverse("accounts:account")).content.decode()
     assert f'href="{reverse("api_tokens:list")}">API tokens</a>' in page

@@ -59,6 +59,63 @@ RULES: dict[str, dict[str, int]] = {
         "admin": 200,
         "other_officer": 404,
     },
+    # KPI sets made and changed on pages: the authority's LA administrators only.
+    "kpi_sets": {
+        "anonymous": 302,
+        "school_user": 403,
+        "board": 403,
+        "officer": 403,
+        "admin": 200,
+        "other_officer": 403,
+    },
+    "kpi_set_add": {
+        "anonymous": 302,
+        "school_user": 403,
+        "board": 403,
+        "officer": 403,
+        "admin": 200,
+        "other_officer": 403,
+    },
+    "kpi_set": {
+        "anonymous": 302,
+        "school_user": 403,
+        "board": 403,
+        "officer": 403,
+        "admin": 200,
+        "other_officer": 403,
+    },
+    "kpi_set_download": {
+        "anonymous": 302,
+        "school_user": 403,
+        "board": 403,
+        "officer": 403,
+        "admin": 200,
+        "other_officer": 403,
+    },
+    "kpi_indicator_add": {
+        "anonymous": 302,
+        "school_user": 403,
+        "board": 403,
+        "officer": 403,
+        "admin": 200,
+        "other_officer": 403,
+    },
+    "kpi_indicator": {
+        "anonymous": 302,
+        "school_user": 403,
+        "board": 403,
+        "officer": 403,
+        "admin": 200,
+        "other_officer": 403,
+    },
+    "kpi_indicator_remove": {  # a POST only
+        "anonymous": 302,
+        "school_user": 405,
+        "board": 405,
+        "officer": 405,
+        "admin": 405,
+        "other_officer": 405,
+    },
 }
 INDICATORS = """  - key: offers
     label: Reception offers
@@ -102,6 +159,7 @@ def url_for(name: str, setting: Setting) -> str:
         "la_code": "302",
         "year": 2018,
         "indicator_id": setting.kpis.indicators.get().pk,
+        "set_id": setting.kpis.pk,
     }
     converters = strategy_patterns()[name].pattern.converters  # type: ignore[attr-defined]
     return reverse(f"strategy:{name}", kwargs={key: values[key] for key in converters})

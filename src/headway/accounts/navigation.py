@@ -53,6 +53,12 @@ def sections_for(request: HttpRequest) -> list[Section]:
     if staff:
         visits = Section("visits", "Visits", namespaces=("visits", "notes"))
         visits.links += [Link("My schools and visits", "visits:my_schools", ("visits",))]
+        authority = getattr(user, "local_authority", None)
+        if authority is not None and permissions.can_plan_visits(user, authority):
+            # The year's visit plan and schools' link officers; the head of service also sees officers' capacity.
+            visits.links += [Link("Visit plan", "visits:plan", ()), Link("Link officers", "visits:link_officers", ())]
+            if permissions.can_plan_visits(user, authority, capacity=True):
+                visits.links.append(Link("Officers' capacity", "visits:capacity", ()))
         visits.links += [Link("Notes of visit", "notes:list", ("notes",))]
         found.append(visits)
     elif school_user:
@@ -74,14 +80,18 @@ def sections_for(request: HttpRequest) -> list[Section]:
             ]
         support.links.append(Link("CPD", "cpd:offer", ("cpd",)))
         found.append(support)
+    if kpis and not staff:
+        # Board members: the termly summary of schools causing concern written for their board, on the top line.
+        board = Link("Termly summary", "concerns:board", ("concerns",))
+        found.append(Section("board", "Board summary", [board], ("concerns",)))
     if dashboard or kpis:
         data = Section("data", "Data", namespaces=("performance", "strategy"))
         if dashboard:
             data.links.append(Link("Dashboard", "performance:index", ("performance",)))
         if kpis:
             data.links.append(Link("KPIs", "strategy:kpis", ("strategy",)))
-        if kpis and not staff:
-            data.links.append(Link("Termly summary", "concerns:board", ()))
+        if permissions.can_manage_kpi_sets(user):
+            data.links.append(Link("KPI sets", "strategy:kpi_sets", ()))
         found.append(data)
     if permissions.can_import(user):
         found.append(Section("imports", "Imports", [Link("Imports", "imports:upload", ("imports",))], ("imports",)))

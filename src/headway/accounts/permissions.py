@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from headway.risk.models import CategorisationRound
     from headway.schools.models import Establishment, LocalAuthority
+    from headway.strategy.models import KpiSet
     from headway.visits.models import NoteOfVisit, Visit
 
 AnyUser = User | AnonymousUser
@@ -127,6 +128,41 @@ def can_see_la_dashboard(user: AnyUser) -> bool:
 def la_dashboard_authority_for(user: AnyUser, la_code: str) -> LocalAuthority:
     """As for the KPI table: 403 for school users, 404 for another authority's staff."""
     return kpi_authority_for(user, la_code)
+
+
+def can_manage_kpi_sets(user: AnyUser) -> bool:
+    """LA administrators of an authority (and superusers) make and change its KPI sets, as they load KPI-set
+    files; officers enter the LA's own figures only, board members read the table."""
+    active = _active(user)
+    return active is not None and (
+        active.is_superuser or (active.role == Role.LA_ADMIN and active.local_authority_id is not None)
+    )
+
+
+def kpi_set_authority_for(user: AnyUser, la_code: str = "") -> LocalAuthority:
+    """The authority whose KPI sets are to be made or changed: an LA administrator's own; a superuser's chosen
+    by code (default the first). 403 for everyone else; 404 for an authority that is not the user's."""
+    active = _active(user)
+    if active is None or not can_manage_kpi_sets(active):
+        raise PermissionDenied
+    return _authority_chosen(active, la_code)
+
+
+def kpi_set_for(user: AnyUser, pk: int) -> KpiSet:
+    """A KPI set the user may change: 403 for anyone who changes none, 404 for another authority's set."""
+    from headway.strategy.models import KpiSet
+
+    active = _active(user)
+    if active is None or not can_manage_kpi_sets(active):
+        raise PermissionDenied
+    found = (
+        KpiSet.objects.select_related("local_authority")
+        .filter(pk=pk, local_authority__in=local_authorities_visible_to(active))
+        .first()
+    )
+    if found is None:
+        raise Http404("No such KPI set for you.")
+    return found
 
 
 def can_categorise(user: AnyUser, local_authority: LocalAuthority) -> bool:

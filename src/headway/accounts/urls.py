@@ -1,10 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from headway.accounts import notice_views, views
+from headway.accounts import account_views, notice_views, views
 
 app_name = "accounts"
 urlpatterns = [
+    path("", account_views.your_account, name="account"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-in/organisation/", views.SingleSignOnStartView.as_view(), name="sso_start"),
     path("sign-in/organisation/callback/", views.SingleSignOnCallbackView.as_view(), name="sso_callback"),

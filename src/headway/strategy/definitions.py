@@ -195,6 +195,27 @@ def indicator_measure(definition: IndicatorDefinition) -> Measure | None:
     return None
 
 
+NAME_LIMIT, VERSION_LIMIT = 200, 40
+
+
+def check_kpi_set(*, name: str, version: str) -> list[tuple[str, str]]:
+    """What is wrong with a set's name and version, as (field, problem); empty when nothing is. The loader and
+    the KPI-set pages both ask here."""
+    problems: list[tuple[str, str]] = []
+    if not name.strip():
+        problems.append(("name", "the set needs a name"))
+    elif len(name) > NAME_LIMIT:
+        problems.append(("name", f"name is longer than {NAME_LIMIT} characters"))
+    if len(version) > VERSION_LIMIT:
+        problems.append(("version", f"version is longer than {VERSION_LIMIT} characters"))
+    return problems
+
+
+def check_key_free(key: str, taken: set[str]) -> list[tuple[str, str]]:
+    """An indicator's key must be new in its set (the loader, and the pages adding an indicator)."""
+    return [("key", f"indicator key {key!r} is used twice")] if key in taken else []
+
+
 def check_target(target: TargetDefinition, *, measure: Measure | None, local: bool) -> list[tuple[str, str]]:
     """What is wrong with a target, as (part, problem), part one of kind, value, region, comparator."""
     problems: list[tuple[str, str]] = []
@@ -322,6 +343,8 @@ def check_indicator(definition: IndicatorDefinition) -> list[tuple[str, str]]:
         and definition.target_year < definition.baseline_year
     ):
         problems.append(("target_year", f"target year {definition.target_year} is before the baseline year"))
+    if definition.targets and definition.target_kind != TargetKind.NONE:
+        problems.append(("target_kind", "give a target for every year or targets year by year, not both"))
     default = TargetDefinition(
         kind=definition.target_kind,
         value=definition.target_value,
@@ -588,9 +611,10 @@ def parse_kpi_set_file(path: Path, *, display_name: str | None = None) -> KpiSet
     if code and code not in reference_local_authorities() and not LocalAuthority.objects.filter(code=code).exists():
         reader.problem(top["local_authority"], f"{code!r} is not an LA code (three digits, e.g. 302 for Barnet)")
     name = reader.text(top, "name", root, required=True)
-    if len(name) > 200:
-        reader.problem(top["name"], "name is longer than 200 characters")
     version = reader.text(top, "version", root, required=False)
+    for field_name, message in check_kpi_set(name=name, version=version):
+        if field_name != "name" or name:  # a missing or empty name has been reported already
+            reader.problem(top.get(field_name, root), message)
     notes = reader.text(top, "notes", root, required=False)
     indicators: list[IndicatorDefinition] = []
     items = top.get("indicators")
@@ -602,8 +626,8 @@ def parse_kpi_set_file(path: Path, *, display_name: str | None = None) -> KpiSet
         keys: set[str] = set()
         for order, item in enumerate(items.value, start=1):
             definition, nodes = _indicator(reader, item, order)
-            if definition.key in keys:
-                reader.problem(nodes.get("key", item), f"indicator key {definition.key!r} is used twice")
+            for _, message in check_key_free(definition.key, keys):
+                reader.problem(nodes.get("key", item), message)
             keys.add(definition.key)
             indicators.append(definition)
             # A missing or empty key, label or target kind has been reported already.

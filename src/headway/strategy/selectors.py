@@ -712,3 +712,72 @@ def kpi_index(*, authorities: QuerySet[LocalAuthority]) -> list[KpiIndexEntry]:
         if kpi_set is not None:
             entries.append(KpiIndexEntry(authority, kpi_set, latest_kpi_year(kpi_set)))
     return entries
+
+
+# --- a KPI set's indicators, as its page lists them -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    """An indicator of a set as the set's page lists it: what it measures and its targets, in words."""
+
+    indicator: KpiIndicator
+    measured_by: str
+    baseline: str
+    targets: tuple[str, ...]
+
+
+def kpi_set_indicators(kpi_set: KpiSet) -> list[IndicatorLine]:
+    """The set's indicators in order, with what each measures, its baseline and its targets in words."""
+    from headway.strategy.definitions import IndicatorDefinition, indicator_measure
+
+    lines: list[IndicatorLine] = []
+    measures = catalogue().measures
+    for indicator in kpi_set.indicators.order_by("order", "id").prefetch_related("year_targets"):
+        measure = indicator_measure(
+            IndicatorDefinition(
+                key=indicator.key,
+                order=indicator.order,
+                label=indicator.label,
+                measure=indicator.measure,
+                target_kind=indicator.target_kind,
+                local_unit=indicator.local_unit,
+                local_polarity=indicator.local_polarity,
+                local_decimals=indicator.local_decimals,
+            )
+        )
+        catalogued = measures.get(indicator.measure)
+        measured_by = catalogued.label if catalogued is not None else "The LA's own figure, entered each year"
+        if measure is None:
+            lines.append(IndicatorLine(indicator, measured_by, "", ()))
+            continue
+        baseline = ""
+        if indicator.baseline_year is not None:
+            figure = (
+                format_figure(indicator.baseline_value, measure)
+                if indicator.baseline_value is not None
+                else "from the published figures"
+            )
+            baseline = f"{indicator.baseline_year}: {figure}"
+        year_targets = list(indicator.year_targets.all())
+        if year_targets:
+            targets = tuple(
+                f"{t.year}: {_target_words(measure, t.kind, t.value, t.region, t.comparator)}" for t in year_targets
+            )
+        else:
+            every = _target_words(
+                measure,
+                indicator.target_kind,
+                indicator.target_value,
+                indicator.target_region,
+                indicator.target_comparator,
+            )
+            targets = (f"Every year: {every}",)
+        lines.append(IndicatorLine(indicator, measured_by, baseline, targets))
+    return lines
+
+
+def _target_words(measure: Measure, kind: str, value: Decimal | None, region: str, comparator: str) -> str:
+    return target_text(
+        kind=kind, measure=measure, target_value=value, target_region=region, of=None, comparator=comparator
+    )

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from headway.accounts import audit
@@ -25,10 +26,15 @@ from headway.strategy.definitions import (
     IndicatorDefinition,
     TargetDefinition,
     check_indicator,
+    check_key_free,
+    check_kpi_set,
     indicator_measure,
     parse_kpi_set_file,
 )
-from headway.strategy.models import KpiIndicator, KpiSet, KpiTarget, LocalActual
+from headway.strategy.models import Comparator, KpiIndicator, KpiSet, KpiTarget, LocalActual, TargetKind
+
+if TYPE_CHECKING:
+    from headway.schools.models import LocalAuthority
 
 #: What an indicator holds besides its set and key; what the audit trail records before and after.
 INDICATOR_FIELDS = (
@@ -135,7 +141,12 @@ def _target_snapshot(target: KpiTarget | TargetDefinition) -> dict[str, Any]:
 
 
 def _sync_targets(
-    indicator: KpiIndicator, wanted: tuple[TargetDefinition, ...], *, reason: str, who: dict[str, Any]
+    indicator: KpiIndicator,
+    wanted: tuple[TargetDefinition, ...],
+    *,
+    reason: str,
+    who: dict[str, Any],
+    gone: str = "no longer in the file",
 ) -> bool:
     """Bring the indicator's year targets in line with the file's; True if anything changed (all audited)."""
     existing = {target.year: target for target in indicator.year_targets.all()}
@@ -174,7 +185,7 @@ def _sync_targets(
             verb="kpi_target.removed",
             target=target,
             before={"indicator": indicator.key, "year": target.year, **_target_snapshot(target)},
-            reason=f"{reason}: no longer in the file",
+            reason=f"{reason}: {gone}",
             **who,
         )
         target.delete()
@@ -483,3 +494,170 @@ def local_actual_record(
             actor_name=actor_name,
         )
     return actual
+
+
+# --- KPI sets made and changed on the pages -------------------------------------------------------------------
+
+
+#: The loader's names for target kinds and comparators (as a file writes them), and the words the KPI set page
+#: offers them in. Only the names with an underscore are replaced anywhere: "value", "none", "national" and
+#: "region" are ordinary words too, so the kinds "value" and "none" are replaced only as "a value target".
+_PAGE_WORDS = sorted(
+    [(kind.value, f"\u201c{kind.label}\u201d") for kind in TargetKind if "_" in kind.value]
+    + [(c.value, c.label) for c in Comparator if "_" in c.value],
+    key=lambda pair: -len(pair[0]),
+)
+_PLAIN_KINDS = {
+    "a value target": f"an \u201c{TargetKind.VALUE.label}\u201d target",
+    "a none target": f"a \u201c{TargetKind.NONE.label}\u201d target",
+    "use value, ": f"use \u201c{TargetKind.VALUE.label}\u201d, ",
+    " or none)": f" or \u201c{TargetKind.NONE.label}\u201d)",
+    "'of'": "comparator",
+}
+
+
+def in_page_words(message: str) -> str:
+    """A loader's problem as the KPI set page says it: the file's names for target kinds and comparators (which
+    the page offers in words) replaced by those words, e.g. "a rank_at_most target needs a value" becomes "a
+    \u201cRanked N or better among local authorities\u201d target needs a value"."""
+    for code, words in _PAGE_WORDS:
+        message = re.sub(rf"(?<![\w.]){re.escape(code)}(?![\w.])", words, message)
+    for phrase, words in _PLAIN_KINDS.items():
+        message = message.replace(phrase, words)
+    return message
+
+
+def _refuse(problems: list[tuple[str, str]]) -> None:
+    """Raise the loader's problems as a ``ValidationError`` by field (the pages show each by its field), in the
+    page's words (``in_page_words``)."""
+    if problems:
+        errors: dict[str, list[str]] = {}
+        for field, message in problems:
+            errors.setdefault(field, []).append(in_page_words(message))
+        raise ValidationError(errors)
+
+
+def kpi_set_create(
+    *, local_authority: LocalAuthority, name: str, version: str = "", notes: str = "", by: User
+) -> KpiSet:
+    """A new, empty KPI set for an authority, checked as the loader checks a file's name and version; audited."""
+    name, version, notes = name.strip(), version.strip(), notes.strip()
+    problems = check_kpi_set(name=name, version=version)
+    if not problems and KpiSet.objects.filter(local_authority=local_authority, name=name).exists():
+        problems.append(("name", f"{local_authority.name} already has a KPI set called {name!r}"))
+    _refuse(problems)
+    with transaction.atomic():
+        kpi_set = KpiSet.objects.create(local_authority=local_authority, name=name, version=version, notes=notes)
+        audit.record(
+            verb="kpi_set.created",
+            target=kpi_set,
+            after={"local_authority": local_authority.code, "name": name, "version": version, "notes": notes},
+            reason="made on the KPI set page",
+            actor=by,
+        )
+    return kpi_set
+
+
+def kpi_set_change(*, kpi_set: KpiSet, name: str, version: str = "", notes: str = "", by: User) -> KpiSet:
+    """Change a set's name, version or notes, checked as the loader checks them; audited with before and after."""
+    name, version, notes = name.strip(), version.strip(), notes.strip()
+    problems = check_kpi_set(name=name, version=version)
+    clash = KpiSet.objects.filter(local_authority=kpi_set.local_authority, name=name).exclude(pk=kpi_set.pk)
+    if not problems and clash.exists():
+        problems.append(("name", f"{kpi_set.local_authority.name} already has a KPI set called {name!r}"))
+    _refuse(problems)
+    with transaction.atomic():
+        current = KpiSet.objects.select_for_update().get(pk=kpi_set.pk)
+        wanted = {"name": name, "version": version, "notes": notes}
+        before, after = audit.changes({f: getattr(current, f) for f in wanted}, wanted)
+        if after:
+            for field in after:
+                setattr(current, field, wanted[field])
+            current.save(update_fields=list(after))
+            audit.record(
+                verb="kpi_set.updated",
+                target=current,
+                before=before,
+                after=after,
+                reason="changed on the KPI set page",
+                actor=by,
+            )
+    return current
+
+
+def new_indicator_key(kpi_set: KpiSet, label: str) -> str:
+    """A key for an indicator added on a page: its label in lower case with hyphens, made unique in the set."""
+    from django.utils.text import slugify
+
+    base = (slugify(label)[:54].strip("-_") or "indicator").lower()
+    if not base[0].isalnum():
+        base = f"i{base}"
+    taken = set(kpi_set.indicators.values_list("key", flat=True))
+    key, number = base, 1
+    while key in taken:
+        number += 1
+        key = f"{base}-{number}"
+    return key
+
+
+def kpi_indicator_save(
+    *, kpi_set: KpiSet, definition: IndicatorDefinition, indicator: KpiIndicator | None = None, by: User
+) -> KpiIndicator:
+    """Add an indicator to a set (``indicator`` None) or change one, with its baseline and its target for every
+    year or year by year. Checked by the loader's own rules (``check_indicator``, ``check_key_free``), raising
+    ``ValidationError`` by field (year targets as ``targets.N.part``); written in one transaction, audited."""
+    reason = "made on the KPI set page" if indicator is None else "changed on the KPI set page"
+    who: dict[str, Any] = {"actor": by, "actor_name": ""}
+    with transaction.atomic():
+        taken = set(KpiSet.objects.select_for_update().get(pk=kpi_set.pk).indicators.values_list("key", flat=True))
+        if indicator is not None:
+            taken.discard(indicator.key)
+            definition = dataclasses.replace(definition, key=indicator.key, order=indicator.order)
+        else:
+            order = (kpi_set.indicators.aggregate(last=models.Max("order"))["last"] or 0) + 1
+            definition = dataclasses.replace(definition, order=order)
+        problems = check_key_free(definition.key, taken) + check_indicator(definition)
+        _refuse(problems)
+        fields = definition.fields()
+        key = fields.pop("key")
+        if indicator is None:
+            indicator = KpiIndicator.objects.create(kpi_set=kpi_set, key=key, **fields)
+            audit.record(
+                verb="kpi_indicator.created",
+                target=indicator,
+                after={"key": key, **_snapshot(fields)},
+                reason=reason,
+                **who,
+            )
+        else:
+            current = KpiIndicator.objects.select_for_update().get(pk=indicator.pk)
+            before, after = audit.changes(_indicator_snapshot(current), _snapshot(fields))
+            if after:
+                for field in after:
+                    setattr(current, field, fields[field])
+                current.save(update_fields=list(after))
+                audit.record(
+                    verb="kpi_indicator.updated", target=current, before=before, after=after, reason=reason, **who
+                )
+            indicator = current
+        _sync_targets(indicator, definition.targets, reason=reason, who=who, gone="taken off the page")
+    return indicator
+
+
+def kpi_indicator_remove(*, indicator: KpiIndicator, by: User) -> None:
+    """Take an indicator out of its set, with its year targets and the figures entered for it; audited."""
+    with transaction.atomic():
+        current = KpiIndicator.objects.select_for_update().get(pk=indicator.pk)
+        audit.record(
+            verb="kpi_indicator.removed",
+            target=current,
+            before={
+                "key": current.key,
+                **_indicator_snapshot(current),
+                "year_targets": [t.year for t in current.year_targets.all()],
+                "local_actuals": {str(a.year): _plain(a.value) for a in current.local_actuals.all()},
+            },
+            reason="removed on the KPI set page",
+            actor=by,
+        )
+        current.delete()

@@ -38,7 +38,11 @@ def kpi_list(request: HttpRequest) -> HttpResponse:
     if len(entries) == 1 and entries[0].year is not None:
         entry = entries[0]
         return redirect("strategy:kpi_table", la_code=entry.local_authority.code, year=entry.year)
-    return render(request, "strategy/kpi_list.html", {"entries": entries})
+    return render(
+        request,
+        "strategy/kpi_list.html",
+        {"entries": entries, "can_manage_kpi_sets": permissions.can_manage_kpi_sets(request.user)},
+    )
 
 
 @login_required
@@ -51,6 +55,7 @@ def kpi_table_page(request: HttpRequest, la_code: str, year: int) -> HttpRespons
             "report": report,
             "set_query": request.GET.get("set", ""),
             "can_enter_actuals": permissions.is_la_staff(request.user),
+            "can_manage_kpi_sets": permissions.can_manage_kpi_sets(request.user),
         },
     )
 
