@@ -14,7 +14,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from headway.support import demo, partnerships, services
+from headway.demo import support as demo
+from headway.support import partnerships, services
 from headway.support.models import Commission, Partnership, Provider
 from headway.support.partnership_policy import partnership_policy_named
 from tests.browser.test_pages import DESKTOP, PHONE, assert_accessible, assert_assets_loaded, heading, sign_in
@@ -91,6 +92,8 @@ def test_partnership_pages_meet_wcag_22_aa(page: Page, partnered: World) -> None
     pages = [
         (f"/partnerships/?year={YEAR}", "School-improvement partnerships 2026/27"),
         (f"/partnerships/{partnership.pk}/", partnership.name),
+        (f"/partnerships/schools/?year={YEAR}", "Every school and its partnership 2026/27"),
+        (f"/partnerships/new/?year={YEAR}", "Form a partnership by hand"),
         (f"/partnerships/map/?year={YEAR}", f"Map of partnerships {YEAR}"),
     ]
     for path, title in pages:

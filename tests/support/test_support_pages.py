@@ -18,7 +18,8 @@ from django.urls import URLPattern, get_resolver, reverse
 
 from headway.accounts.models import AuditEvent, Role, User
 from headway.concerns.models import Milestone
-from headway.support import demo, services, views
+from headway.demo import support as demo
+from headway.support import services, views
 from headway.support.models import (
     Commission,
     ConflictOfInterest,

@@ -176,7 +176,7 @@ class CommissionForm(forms.Form):
             (p.pk, f"{p.name} (£{p.day_rate} a day)") for p in providers
         ]
         self.fields["milestone"].choices = [("", "None")] + [  # type: ignore[attr-defined]
-            (m.pk, f"{m.title} (by {m.due_on:%d %B %Y})") for m in milestones
+            (m.pk, f"{m.title} (by {m.due_on:%-d %B %Y})") for m in milestones
         ]
 
     def clean(self) -> dict[str, Any]:

@@ -623,7 +623,7 @@ def _reason(instance: Instance, i: int, solution: Solution) -> str:
             return f"the solver found no proposal ({solution.status}): the fixed schools cannot all be kept"
         return f"the solver found no proposal ({solution.status})"
     if not school.located:
-        return "it has no grid reference (easting and northing) in the register"
+        return "it has no location in the register (no easting and northing): place it in a partnership by hand"
     if not instance.candidates[i]:
         return f"no good or outstanding school with strong leadership that asked for a partnership is within {km}"
     used = [k for k in instance.candidates[i] if k in solution.slots]
@@ -777,7 +777,8 @@ def propose(
     fixed: dict[int, int] | None = None,
     time_limit: float = 8.0,
 ) -> Proposal:
-    """Propose the year's partnerships for the schools that asked and are not yet in a confirmed partnership.
+    """Propose the year's partnerships for the schools that asked and are not yet in a confirmed partnership
+    or one an officer formed by hand.
     ``fixed`` maps URNs to a group key (schools with one key are kept together); by default the schools an
     officer fixed in the year's proposed partnerships (``PartnershipMembership.fixed``)."""
     facts = school_facts(local_authority, start_year, policy=policy)

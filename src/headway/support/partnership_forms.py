@@ -104,3 +104,68 @@ class ReviewForm(forms.Form):
 
 class ProposeForm(forms.Form):
     year = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _type_choices(types: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(code, rule.label) for code, rule in types.items()]
+
+
+class PartnershipCreateForm(forms.Form):
+    """A partnership formed by hand: its name, type and schools."""
+
+    name = forms.CharField(
+        label="Name of the partnership", max_length=200, error_messages={"required": "Give the partnership a name"}
+    )
+    type = forms.ChoiceField(
+        label="Type of partnership",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a type of partnership"},
+    )
+    members = forms.TypedMultipleChoiceField(
+        label="Schools in the partnership",
+        coerce=int,
+        widget=forms.SelectMultiple,
+        help_text="Full members only; add associate members afterwards.",
+        error_messages={"required": "Choose the schools in the partnership"},
+    )
+    reason = text_field("Reason", required=False, rows=2)
+
+    def __init__(self, *args: Any, schools: list[Establishment], types: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["type"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = _type_choices(types)
+        field = self.fields["members"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = _school_choices(schools)
+        field.widget.attrs["size"] = "10"
+
+
+class TypeForm(forms.Form):
+    type = forms.ChoiceField(
+        label="New type", widget=forms.RadioSelect, error_messages={"required": "Choose a type of partnership"}
+    )
+    reason = text_field("Reason", required=False, rows=2)
+
+    def __init__(self, *args: Any, types: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.fields["type"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = _type_choices(types)
+
+
+class PlaceForm(forms.Form):
+    """Place one school in one of the year's partnerships, from the list of every school."""
+
+    urn = forms.IntegerField(widget=forms.HiddenInput)
+    partnership = forms.TypedChoiceField(
+        label="Partnership", coerce=int, error_messages={"required": "Choose the partnership"}
+    )
+    associate = forms.BooleanField(label="As an associate member (shares no governance)", required=False)
+    reason = text_field("Reason", required=False, rows=2)
+
+    def __init__(self, *args: Any, partnerships: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["partnership"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "Choose a partnership"), *((p.pk, p.name) for p in partnerships)]

@@ -30,8 +30,11 @@ from headway.support.partnership_forms import (
     ConfirmForm,
     MemberAddForm,
     MemberForm,
+    PartnershipCreateForm,
+    PlaceForm,
     ReviewForm,
     SurveyForm,
+    TypeForm,
 )
 from headway.support.partnership_policy import PartnershipPolicy, partnership_policy_named
 from headway.support.tasks import propose_partnerships
@@ -174,6 +177,9 @@ def _builder(request: HttpRequest, partnership: Partnership, **forms_in: forms.F
         "add_form": forms_in.get("add_form") or MemberAddForm(schools=others),
         "member_form": forms_in.get("member_form"),
         "confirm_form": forms_in.get("confirm_form") or ConfirmForm(),
+        "type_form": forms_in.get("type_form")
+        or TypeForm(types=policy.types, initial={"type": partnership.type}, auto_id="id_newtype_%s"),
+        "travel": service.travel(partnership),
         "review_form": forms_in.get("review_form") or ReviewForm(),
         "reviews": [
             {"review": r, "rows": service.movement_rows(r.movement)}
@@ -191,7 +197,7 @@ def _builder(request: HttpRequest, partnership: Partnership, **forms_in: forms.F
 def _trail(partnership: Partnership) -> list[Any]:
     from headway.accounts.audit import history_for
 
-    return list(history_for(partnership).order_by("-id")[:20])
+    return list(history_for(partnership).select_related("actor").order_by("-id")[:20])
 
 
 def _back(partnership: Partnership) -> HttpResponse:
@@ -265,6 +271,27 @@ def member_change(request: HttpRequest, partnership_id: int, action: str) -> Htt
 
 @login_required
 @require_POST
+def type_change(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    found = _partnership(request, partnership_id)
+    policy = _policy()
+    form = TypeForm(request.POST, types=policy.types, auto_id="id_newtype_%s")
+    if form.is_valid() and attempt(
+        form,
+        lambda: service.partnership_type_change(
+            partnership=found,
+            type=form.cleaned_data["type"],
+            by=permissions.signed_in(request),
+            policy=policy,
+            reason=form.cleaned_data["reason"],
+        ),
+    ):
+        messages.success(request, f"The partnership is now {found.get_type_display().lower()}.")
+        return _back(found)
+    return _builder(request, found, type_form=form)
+
+
+@login_required
+@require_POST
 def confirm(request: HttpRequest, partnership_id: int) -> HttpResponse:
     found = _partnership(request, partnership_id)
     form = ConfirmForm(request.POST)
@@ -300,6 +327,113 @@ def review(request: HttpRequest, partnership_id: int) -> HttpResponse:
             messages.success(request, "Annual review recorded.")
             return _back(found)
     return _builder(request, found, review_form=form)
+
+
+# Forming a partnership by hand ----------------------------------------------------------------------------------
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    """Form a partnership by hand: name, type and schools, checked against every rule."""
+    authority = _authority(request)
+    policy = _policy()
+    year = _year(request, policy)
+    taken = set(
+        PartnershipMembership.objects.filter(
+            partnership__local_authority=authority, partnership__start_year=year, partnership__status__in=service.ACTIVE
+        ).values_list("establishment_id", flat=True)
+    )
+    schools = [s for s in Establishment.objects.filter(local_authority=authority).order_by("name") if s.is_open]
+    form = PartnershipCreateForm(
+        request.POST or None, schools=[s for s in schools if s.pk not in taken], types=policy.types
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = [s for s in schools if s.urn in set(data["members"])]
+        made: list[Partnership] = []
+        if attempt(
+            form,
+            lambda: made.append(
+                service.partnership_create(
+                    local_authority=authority,
+                    start_year=year,
+                    name=data["name"],
+                    type=data["type"],
+                    members=chosen,
+                    by=permissions.signed_in(request),
+                    policy=policy,
+                    reason=data["reason"],
+                )
+            ),
+        ):
+            messages.success(request, f"{made[0].name} formed.")
+            return _back(made[0])
+    return render(
+        request,
+        "support/partnerships/create.html",
+        {"authority": authority, "year": year, "form": form, "policy": policy, "superuser": request.user.is_superuser},
+    )
+
+
+# Every school: placed, or why not ------------------------------------------------------------------------------
+
+
+@login_required
+def schools(request: HttpRequest) -> HttpResponse:
+    """Every open school of the authority and where it stands for the year; an officer places a school that is
+    in no partnership (one with no location in the register, say) in one of the year's partnerships."""
+    authority = _authority(request)
+    policy = _policy()
+    year = _year(request, policy)
+    open_partnerships = list(service.partnerships_for(authority, year, include_dissolved=False))
+    bound: PlaceForm | None = None
+    if request.method == "POST":
+        bound = PlaceForm(request.POST, partnerships=open_partnerships, auto_id="id_place_%s")
+        if bound.is_valid():
+            data = bound.cleaned_data
+            school = Establishment.objects.filter(local_authority=authority, urn=data["urn"]).first()
+            chosen = next(p for p in open_partnerships if p.pk == data["partnership"])
+            if school is None:
+                bound.add_error(None, "That school is not one of the authority's schools.")
+            elif attempt(
+                bound,
+                lambda: service.member_add(
+                    partnership=chosen,
+                    establishment=school,
+                    by=permissions.signed_in(request),
+                    policy=policy,
+                    associate=data["associate"],
+                    reason=data["reason"],
+                ),
+            ):
+                messages.success(request, f"{school.name} placed in {chosen.name}.")
+                query = f"?year={year}" + (f"&la={authority.code}" if request.user.is_superuser else "")
+                return redirect(reverse("partnerships:schools") + query)
+    rows: list[dict[str, Any]] = []
+    counts: dict[str, int] = {}
+    for placement in service.placements(authority, year, policy=policy):
+        counts[placement.state] = counts.get(placement.state, 0) + 1
+        form = None
+        if placement.placeable and open_partnerships:
+            urn = placement.establishment.urn
+            if bound is not None and str(bound.data.get("urn")) == str(urn):
+                form = bound
+            else:
+                form = PlaceForm(partnerships=open_partnerships, initial={"urn": urn}, auto_id=f"id_{urn}_%s")
+        rows.append({"placement": placement, "form": form})
+    return render(
+        request,
+        "support/partnerships/schools.html",
+        {
+            "authority": authority,
+            "year": year,
+            "rows": rows,
+            "counts": counts,
+            "error_form": bound if bound is not None and bound.errors else None,
+            "superuser": request.user.is_superuser,
+            "la_query": f"&la={authority.code}" if request.user.is_superuser else "",
+        },
+    )
 
 
 # The proposals map -------------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -122,7 +122,7 @@ def distance_km(a: SchoolFacts, b: SchoolFacts) -> float:
 
 def _inspection_strength(inspection: Inspection, policy: PartnershipPolicy) -> tuple[bool, str] | None:
     """Whether the inspection makes the school good or better under the policy; None if it graded nothing."""
-    when = f"{inspection.start_date:%d %B %Y}"
+    when = f"{inspection.start_date:%-d %B %Y}"
     grades = [j.grade for j in inspection.judgements.all()]
     if inspection.overall_effectiveness is not None:
         grade = inspection.overall_effectiveness
@@ -187,7 +187,7 @@ def school_facts(
         judgement = capacity.get(school.pk)
         if good and judgement is not None and judgement.value in policy.weak_capacity_to_improve:
             good = False
-            reason += f", but capacity to improve judged {judgement.value} on {judgement.made_on:%d %B %Y}"
+            reason += f", but capacity to improve judged {judgement.value} on {judgement.made_on:%-d %B %Y}"
         facts[school.urn] = SchoolFacts(
             id=school.pk,
             urn=school.urn,
@@ -309,26 +309,31 @@ def full_members(partnership: Partnership) -> list[int]:
 
 
 def fixed_schools(local_authority: LocalAuthority, start_year: int) -> dict[int, int]:
-    """URN -> partnership id of every school an officer fixed in a proposed partnership: re-solving keeps the
-    schools fixed to one partnership together and apart from the others."""
+    """URN -> partnership id of every school an officer fixed in a partnership the optimiser proposed:
+    re-solving keeps the schools fixed to one partnership together and apart from the others."""
     return dict(
         PartnershipMembership.objects.filter(
             partnership__local_authority=local_authority,
             partnership__start_year=start_year,
             partnership__status=Partnership.Status.PROPOSED,
+            partnership__source=Partnership.Source.OPTIMISER,
             fixed=True,
         ).values_list("establishment__urn", "partnership_id")
     )
 
 
 def confirmed_schools(local_authority: LocalAuthority, start_year: int) -> set[int]:
-    """URNs already in a confirmed partnership for the year: the optimiser leaves them where they are."""
+    """URNs already in a confirmed partnership for the year, or in one an officer formed by hand: the optimiser
+    leaves them where they are."""
     return set(
         PartnershipMembership.objects.filter(
-            partnership__local_authority=local_authority,
-            partnership__start_year=start_year,
-            partnership__status=Partnership.Status.CONFIRMED,
-        ).values_list("establishment__urn", flat=True)
+            partnership__local_authority=local_authority, partnership__start_year=start_year
+        )
+        .filter(
+            models.Q(partnership__status=Partnership.Status.CONFIRMED)
+            | models.Q(partnership__status=Partnership.Status.PROPOSED, partnership__source=Partnership.Source.HAND)
+        )
+        .values_list("establishment__urn", flat=True)
     )
 
 
@@ -345,8 +350,118 @@ def _state(partnership: Partnership) -> dict[str, Any]:
     }
 
 
+def _signature(partnership: Partnership) -> tuple[str, frozenset[int], frozenset[int]]:
+    """The partnership's type, full members and associates (URNs): what makes two proposals the same."""
+    members = list(partnership.memberships.all())
+    return (
+        partnership.type,
+        frozenset(m.establishment.urn for m in members if m.role == PartnershipMembership.Role.MEMBER),
+        frozenset(m.establishment.urn for m in members if m.role == PartnershipMembership.Role.ASSOCIATE),
+    )
+
+
 def _actor(by: User | None, actor_name: str) -> dict[str, Any]:
     return {"actor": by, "actor_name": actor_name or ("" if by is not None else "headway partnerships")}
+
+
+# Reading: where every school stands, and travel between members ------------------------------------------------
+
+NO_LOCATION = "No location in the register (no easting and northing), so the optimiser cannot place it"
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one open school of the LA stands for the year's partnerships, in an officer's words."""
+
+    establishment: Establishment
+    partnership: Partnership | None
+    role: str  # "Member" or "Associate member" when in a partnership
+    state: str  # placed, not_answered, declined, no_location, waiting
+    words: str
+
+    @property
+    def placeable(self) -> bool:
+        return self.partnership is None and self.state != "declined"
+
+
+def placements(local_authority: LocalAuthority, start_year: int, *, policy: PartnershipPolicy) -> list[Placement]:
+    """Every open school of the LA, each placed in one of the year's partnerships (proposed or confirmed) or
+    with the reason it is in none: it has not answered the survey, it answered that it wants no partnership, it
+    has no location in the register (so the optimiser cannot place it), or it asked and is still waiting. No
+    school is left out."""
+    facts = {f.id: f for f in school_facts(local_authority, start_year, policy=policy).values()}
+    where: dict[int, tuple[Partnership, str]] = {}
+    for membership in PartnershipMembership.objects.filter(
+        partnership__local_authority=local_authority, partnership__start_year=start_year, partnership__status__in=ACTIVE
+    ).select_related("partnership"):
+        where[membership.establishment_id] = (membership.partnership, membership.get_role_display())
+    found: list[Placement] = []
+    for school in Establishment.objects.filter(local_authority=local_authority).order_by("name", "urn"):
+        if not school.is_open and school.pk not in where:
+            continue
+        fact = facts.get(school.pk)
+        place = where.get(school.pk)
+        if place is not None:
+            state, words = "placed", f"In {place[0].name} ({place[0].get_status_display().lower()})"
+        elif fact is None or fact.preference is None:
+            state, words = "not_answered", "Not answered the survey"
+            if school.easting is None or school.northing is None:
+                words += "; no location in the register either"
+        elif not fact.preference.wants_partnership:
+            state, words = "declined", "Answered that it does not want a partnership"
+        elif not fact.located:
+            state, words = "no_location", NO_LOCATION
+        else:
+            state, words = "waiting", "Asked for a partnership and is in none yet"
+        found.append(
+            Placement(
+                establishment=school,
+                partnership=place[0] if place else None,
+                role=place[1] if place else "",
+                state=state,
+                words=words,
+            )
+        )
+    order = {"no_location": 0, "waiting": 1, "not_answered": 2, "declined": 3, "placed": 4}
+    return sorted(found, key=lambda p: (order[p.state], p.establishment.name))
+
+
+@dataclass(frozen=True)
+class Journey:
+    """The straight-line distance between two schools of a partnership; None when either has no location."""
+
+    first: str
+    second: str
+    km: float | None
+
+    @property
+    def words(self) -> str:
+        return "not known: no location in the register" if self.km is None else f"{self.km:.1f} km"
+
+
+def travel(partnership: Partnership) -> list[Journey]:
+    """The distance between every pair of the partnership's schools (members and associates), furthest first;
+    pairs whose distance is not known come last."""
+    schools = sorted(
+        (m.establishment for m in partnership.memberships.select_related("establishment")), key=lambda s: s.name
+    )
+    journeys: list[Journey] = []
+    for n, first in enumerate(schools):
+        for second in schools[n + 1 :]:
+            known = None not in (first.easting, first.northing, second.easting, second.northing)
+            km = (
+                round(
+                    math.hypot(
+                        (first.easting or 0) - (second.easting or 0), (first.northing or 0) - (second.northing or 0)
+                    )
+                    / 1000,
+                    1,
+                )
+                if known
+                else None
+            )
+            journeys.append(Journey(first.name, second.name, km))
+    return sorted(journeys, key=lambda j: (j.km is None, -(j.km or 0), j.first, j.second))
 
 
 # Services: the survey ---------------------------------------------------------------------------------------
@@ -436,8 +551,9 @@ def proposal_save(
     by: User | None,
     actor_name: str = "",
 ) -> list[Partnership]:
-    """Store an optimiser result as proposed partnerships. The year's earlier proposals (not confirmed ones)
-    are withdrawn; schools an officer fixed stay fixed. Refuses a proposal that breaks a rule."""
+    """Store an optimiser result as proposed partnerships. The year's earlier proposals (not confirmed ones,
+    nor ones formed by hand) are withdrawn, unless proposed again unchanged: those keep their partnership and
+    its id. Schools an officer fixed stay fixed. Refuses a proposal that breaks a rule."""
     facts = school_facts(local_authority, start_year, policy=policy)
     problems = []
     for proposed in proposal.partnerships:
@@ -447,14 +563,35 @@ def proposal_save(
         raise PartnershipRuleError(problems)
     fixed = set(fixed_schools(local_authority, start_year))
     actor = _actor(by, actor_name)
+    # A proposal the optimiser makes again unchanged (the same type, members and associates) keeps its
+    # partnership, so its id, links and history stay; the others are withdrawn. Partnerships formed by hand
+    # are the officer's and are left alone.
+    earlier: dict[tuple[str, frozenset[int], frozenset[int]], Partnership] = {}
     for old in Partnership.objects.filter(
-        local_authority=local_authority, start_year=start_year, status=Partnership.Status.PROPOSED
-    ):
+        local_authority=local_authority,
+        start_year=start_year,
+        status=Partnership.Status.PROPOSED,
+        source=Partnership.Source.OPTIMISER,
+    ).prefetch_related("memberships__establishment"):
+        earlier[_signature(old)] = old
+    kept: dict[int, Partnership] = {}
+    for position, proposed in enumerate(proposal.partnerships):
+        key = (proposed.type, frozenset(proposed.schools), frozenset(proposed.associates))
+        if key in earlier:
+            kept[position] = earlier.pop(key)
+    for old in earlier.values():
         record(verb="partnership.proposal_withdrawn", target=old, before=_state(old), **actor)
         old.delete()
     by_urn = {f.urn: f for f in facts.values()}
     made: list[Partnership] = []
     for number, proposed in enumerate(proposal.partnerships, start=1):
+        same = kept.get(number - 1)
+        if same is not None:
+            if same.score != proposed.score or same.policy_name != policy.name:
+                same.score, same.policy_name = proposed.score, policy.name
+                same.save(update_fields=["score", "policy_name"])
+            made.append(same)
+            continue
         anchor = by_urn[proposed.anchor] if proposed.anchor in by_urn else by_urn[proposed.schools[0]]
         partnership = Partnership.objects.create(
             local_authority=local_authority,
@@ -605,6 +742,90 @@ def member_fix(
         target=partnership,
         before=before,
         after=_state(partnership),
+    )
+
+
+@transaction.atomic
+def partnership_create(
+    *,
+    local_authority: LocalAuthority,
+    start_year: int,
+    name: str,
+    type: str,
+    members: Sequence[Establishment],
+    by: User,
+    policy: PartnershipPolicy,
+    reason: str = "",
+) -> Partnership:
+    """Form a partnership by hand, as a proposal an officer can then change and confirm. Refused if it would
+    break a rule or a school is already in another of the year's partnerships. Re-solving leaves it alone."""
+    problems: list[str] = []
+    if not name.strip():
+        problems.append("Give the partnership a name.")
+    if type not in policy.types:
+        problems.append("Choose a type of partnership.")
+    if not members:
+        problems.append("Choose the schools in the partnership.")
+    for school in members:
+        if school.local_authority_id != local_authority.pk:
+            problems.append(f"{school.name} is not one of the authority's schools.")
+    elsewhere = (
+        PartnershipMembership.objects.filter(
+            establishment__in=members, partnership__start_year=start_year, partnership__status__in=ACTIVE
+        )
+        .select_related("establishment", "partnership")
+        .order_by("establishment__name")
+    )
+    for membership in elsewhere:
+        problems.append(
+            f"{membership.establishment.name} is already in {membership.partnership.name} for {start_year}."
+        )
+    if not problems:
+        facts = school_facts(local_authority, start_year, policy=policy)
+        problems = partnership_violations([s.urn for s in members], type, facts, policy)
+    if problems:
+        raise PartnershipRuleError(problems)
+    partnership = Partnership.objects.create(
+        local_authority=local_authority,
+        name=name.strip(),
+        type=type,
+        start_year=start_year,
+        status=Partnership.Status.PROPOSED,
+        source=Partnership.Source.HAND,
+        policy_name=policy.name,
+        created_by=by,
+    )
+    PartnershipMembership.objects.bulk_create(
+        [PartnershipMembership(partnership=partnership, establishment=school) for school in members]
+    )
+    record(actor=by, verb="partnership.formed_by_hand", target=partnership, after=_state(partnership), reason=reason)
+    return partnership
+
+
+@transaction.atomic
+def partnership_type_change(
+    *, partnership: Partnership, type: str, by: User, policy: PartnershipPolicy, reason: str = ""
+) -> None:
+    """Change the partnership's type, if its schools keep every rule of the new type."""
+    _editable(partnership)
+    if type not in policy.types:
+        raise PartnershipRuleError(["Choose a type of partnership."])
+    if type == partnership.type:
+        raise PartnershipRuleError([f"The partnership is already {policy.types[type].label.split(' (')[0].lower()}."])
+    facts = school_facts(partnership.local_authority, partnership.start_year, policy=policy)
+    problems = partnership_violations(full_members(partnership), type, facts, policy)
+    if problems:
+        raise PartnershipRuleError(problems)
+    before = _state(partnership)
+    partnership.type = type
+    partnership.save(update_fields=["type"])
+    record(
+        actor=by,
+        verb="partnership.type_changed",
+        target=partnership,
+        before=before,
+        after=_state(partnership),
+        reason=reason,
     )
 
 
@@ -866,7 +1087,8 @@ def proposals_map(
     local_authority: LocalAuthority, start_year: int, *, width: int = 640, height: int = 640
 ) -> dict[str, Any]:
     """The schools that asked or are in one of the year's partnerships, placed by grid reference on an SVG of
-    ``width`` by ``height`` (north up), coloured by partnership; with the same facts as rows for a table."""
+    ``width`` by ``height`` (north up), coloured by partnership; with the same facts as rows for a table. The
+    schools with no location in the register are not on the map but listed (``unlocated``), never left out."""
     partnerships = list(partnerships_for(local_authority, start_year, include_dissolved=False))
     colour_of = {p.pk: PALETTE[n % len(PALETTE)] for n, p in enumerate(partnerships)}
     membership: dict[int, tuple[Partnership, str]] = {}
@@ -878,12 +1100,20 @@ def proposals_map(
             establishment__local_authority=local_authority, start_year=start_year, wants_partnership=True
         ).values_list("establishment_id", flat=True)
     )
-    schools = list(
-        Establishment.objects.filter(local_authority=local_authority, pk__in=asked | set(membership))
-        .exclude(easting=None)
-        .exclude(northing=None)
-        .order_by("name")
+    everyone = list(
+        Establishment.objects.filter(local_authority=local_authority, pk__in=asked | set(membership)).order_by("name")
     )
+    schools = [s for s in everyone if s.easting is not None and s.northing is not None]
+    unlocated = [
+        {
+            "urn": s.urn,
+            "name": s.name,
+            "partnership": membership[s.pk][0] if s.pk in membership else None,
+            "role": membership[s.pk][1] if s.pk in membership else "",
+        }
+        for s in everyone
+        if s.easting is None or s.northing is None
+    ]
     margin = 12
     if schools:
         east = [s.easting or 0 for s in schools]
@@ -915,5 +1145,6 @@ def proposals_map(
         "height": height,
         "legend": [(p, colour_of[p.pk]) for p in partnerships],
         "unplaced": sum(1 for p in points if p.partnership is None),
+        "unlocated": unlocated,
         "unplaced_colour": UNPLACED_COLOUR,
     }

@@ -317,7 +317,7 @@ def commission_record(
         # Locking the provider makes two officers commissioning at once see each other's days.
         locked = Provider.objects.select_for_update().get(pk=provider.pk)
         left = capacity_left(locked, starts_on, ends_on)
-        period = f"between {starts_on:%d %B %Y} and {ends_on:%d %B %Y}"
+        period = f"between {starts_on:%-d %B %Y} and {ends_on:%-d %B %Y}"
         if left <= 0:
             raise SupportRuleError(f"{provider.name} has no capacity left {period}.")
         if days > left:
@@ -377,7 +377,7 @@ def delivery_log_record(
         if locked.status == Commission.Status.CANCELLED:
             raise SupportRuleError("The commission was cancelled: no delivery can be logged.")
         if delivered_on < locked.starts_on:
-            raise SupportRuleError(f"The commission starts on {locked.starts_on:%d %B %Y}.")
+            raise SupportRuleError(f"The commission starts on {locked.starts_on:%-d %B %Y}.")
         done = delivered_days(locked)
         if done + days > locked.days:
             raise SupportRuleError(
