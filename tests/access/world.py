@@ -23,7 +23,7 @@ from django.utils import timezone
 from headway.accounts.models import Role, User
 from headway.concerns import rise
 from headway.concerns import services as concerns
-from headway.concerns.models import Letter
+from headway.concerns.models import Letter, StatutoryPower
 from headway.cpd import services as cpd
 from headway.earlyyears.models import Setting, SettingRound, SettingVisit
 from headway.governance import services as governance
@@ -123,7 +123,7 @@ def build() -> AccessWorld:
         setting=setting, officer=officer, planned_on=today, purpose="Support visit"
     )
 
-    # Visits and notes: a visit to school A with a sent note, and a circumstance.
+    # Visits and notes: a visit to school A with a sent note (so done), a planned visit, and a circumstance.
     year = academic_year_ensure(la, 2025)
     visit = Visit.objects.create(
         establishment=school, officer=officer, academic_year=year, planned_on=today + dt.timedelta(days=14),
@@ -134,7 +134,11 @@ def build() -> AccessWorld:
         note=note, by=officer, sections={"purpose": "Met the head.", "summary": "Reading is improving."},
         judgements={}, next_steps="Revisit in spring.",
     )  # fmt: skip
-    notes.note_send(note=note, by=officer)
+    notes.note_send(note=note, by=officer)  # writing the note marked its visit done
+    planned = Visit.objects.create(
+        establishment=school, officer=officer, academic_year=year, planned_on=today + dt.timedelta(days=28),
+        purpose="Follow-up visit",
+    )  # fmt: skip
     circumstance = Circumstance.objects.create(
         establishment=school, kind="new_headteacher", starts_on=dt.date(2025, 9, 1), recorded_by=officer
     )
@@ -163,6 +167,10 @@ def build() -> AccessWorld:
         meeting=concerns.meeting_schedule(local_authority=la, held_on=dt.date(2025, 11, 20), by=admin),
         concern=concern, ground="standards", reasons="Not engaged", required_action="Engage",
         discussed_with_head_on=dt.date(2025, 11, 18), by=admin,
+    )  # fmt: skip
+    power = StatutoryPower.objects.create(
+        concern=concern, power="governing_body", power_label="Appoint additional governors (section 64)",
+        decided_on=dt.date(2025, 12, 1), starts_on=dt.date(2025, 12, 1), recorded_by=admin,
     )  # fmt: skip
     academy_concern = _designate(
         concerns.meeting_schedule(local_authority=la, held_on=dt.date(2025, 10, 16), by=admin),
@@ -235,24 +243,27 @@ def build() -> AccessWorld:
     values: dict[str, dict[str, Any]] = {
         "*": common,
         "schools:area": {"area_id": area.pk},
+        "visits:link_officer_area": {"area_id": area.pk},
         "schools:area_officers": {"area_id": area.pk},
         "schools:area_officer_end": {"assignment_id": assignment.pk},
         "imports:detail": {"pk": import_run.pk},
         "strategy:local_actual": {"indicator_id": indicator.pk},
+        "strategy:*": {"set_id": kpis.pk, "indicator_id": indicator.pk},
         "risk:*": {"pk": round_.pk},
         "risk:decide": {"pk": proposal.pk},
         "earlyyears:round": {"pk": setting_round.pk},
         "earlyyears:note": {"pk": setting_visit.pk},
         "earlyyears:detail": {"urn": setting.provider_urn},
         "visits:circumstance_end": {"pk": circumstance.pk},
-        "visits:visit_change": {"pk": visit.pk},
-        "notes:create": {"visit_id": visit.pk},
-        "notes:self_evaluation": {"visit_id": visit.pk},
+        "visits:visit_change": {"pk": planned.pk},  # only a planned visit can be changed
+        "notes:create": {"visit_id": planned.pk},
+        "notes:self_evaluation": {"visit_id": planned.pk},  # the school completes it before the visit
         "notes:*": {"pk": note.pk},
         "concerns:academy_contact": {"urn": academy.urn},  # its subject is the academy
         "concerns:*": {
             "meeting_id": held.pk,
             "notice_id": notice.pk,
+            "power_id": power.pk,
             "letter_id": letter.pk,
             "contact_id": contact.pk,
             "engagement_id": engagement.pk,
@@ -267,6 +278,7 @@ def build() -> AccessWorld:
         "api:*": {"pk": round_.pk, "rest": "no-such-thing/"},
         "partnerships:proposing": {"task_id": "00000000-0000-4000-8000-000000000000"},  # no such task
         "risk:training_progress": {"task_id": "00000000-0000-4000-8000-000000000000"},  # no such task
+        "risk:round_progress": {"task_id": "00000000-0000-4000-8000-000000000000"},  # no such task
         **extra,
     }
     return AccessWorld(users=users, values=values)

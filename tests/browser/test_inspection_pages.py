@@ -60,10 +60,11 @@ def officer(transactional_db: None) -> User:
     ("path", "title"),
     [
         ("/schools/104000/", "Whitefield School"),
+        ("/schools/104000/evidence/", "Whitefield School"),
         ("/inspections/windows/", "Schools in their inspection window"),
         ("/concerns/schools/104000/rise/", None),
     ],
-    ids=["school", "windows", "rise"],
+    ids=["school", "school-evidence", "windows", "rise"],
 )
 def test_inspection_pages_meet_wcag_22_aa(page: Page, officer: User, width: int, path: str, title: str | None) -> None:
     page.set_viewport_size({"width": width, "height": 800})
@@ -81,6 +82,8 @@ def test_inspection_pages_meet_wcag_22_aa(page: Page, officer: User, width: int,
 def test_the_school_page_answers_with_its_standing(page: Page, officer: User) -> None:
     sign_in(page, officer.username)
     page.goto("/schools/104000/")
+    expect(page.locator("#summary")).to_contain_text("Report card (1 December 2025): lowest area urgent improvement")
+    page.get_by_role("link", name="Evidence", exact=True).click()
     main = page.locator("main")
     expect(main).to_contain_text("Report card (1 December 2025): lowest area urgent improvement")
     expect(main).to_contain_text("Requires significant improvement")

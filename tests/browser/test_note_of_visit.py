@@ -111,8 +111,16 @@ def _head_list(page: Page, note: NoteOfVisit, head: User, officer: User) -> None
 
 
 def _self_evaluation(page: Page, note: NoteOfVisit, head: User, officer: User) -> None:
+    # The school completes the form before a visit; the note's visit is done (its note is written).
+    upcoming = Visit.objects.create(
+        establishment=note.visit.establishment,
+        officer=officer,
+        academic_year=note.visit.academic_year,
+        planned_on=dt.date(2026, 1, 14),
+        purpose="Follow-up visit",
+    )
     sign_in(page, head.username)
-    page.goto(f"/notes/visits/{note.visit_id}/self-evaluation/")
+    page.goto(f"/notes/visits/{upcoming.pk}/self-evaluation/")
     expect(heading(page)).to_have_text("Pre-visit self-evaluation: Alton Infant School")
 
 
@@ -171,3 +179,24 @@ def test_note_pages_meet_wcag_22_aa(
     visit_page(page, sent_note, headteacher, officer)
     assert_accessible(page)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_sending_to_a_school_where_no_one_has_an_account_warns_first(page: Page, visit: Visit, officer: User) -> None:
+    """No headteacher or chair has an account: the note's page says no one will be told, and sends only when
+    the officer confirms. Writing the note marked the visit done."""
+    note = notes.note_create(visit=visit, template_name="standard", author=officer)
+    notes.note_update(note=note, by=officer, sections={"summary": "A calm, purposeful school."}, judgements={})
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.DONE
+    page.set_viewport_size({"width": DESKTOP, "height": 800})
+    sign_in(page, officer.username)
+    page.goto(f"/notes/{note.pk}/")
+    expect(page.locator("#no-school-users")).to_contain_text(
+        "No one at Alton Infant School has a Headway account yet, so no one will be told about this note."
+    )
+    expect(page.get_by_role("button", name="Send to the headteacher")).to_have_count(0)
+    assert_accessible(page)
+    page.get_by_role("button", name="Send the note anyway").click()
+    expect(page.locator("#note-status")).to_have_text("Sent to the headteacher")
+    expect(page.locator("#note-history")).to_contain_text("Sent the note to the school")
+    expect(page.locator("#note-history")).to_contain_text("Sam Adviser")

@@ -115,9 +115,11 @@ def test_headteacher_signs_in_sees_only_their_school_and_signs_out(page: Page, h
     rows.get_by_role("link", name="Alton Infant School").click()
     expect(page).to_have_url(re.compile(r"/schools/115850/$"))
     expect(heading(page)).to_have_text("Alton Infant School")
+    page.get_by_role("navigation", name="Parts of the school page").get_by_role("link", name="Evidence").click()
+    expect(page).to_have_url(re.compile(r"/schools/115850/evidence/$"))
     expect(page.get_by_role("heading", name="Inspection history", level=2)).to_be_visible()
     inspections = page.get_by_role("table", name="Inspections of Alton Infant School, latest first")
-    expect(inspections.locator("tbody tr").first).to_contain_text("23 Jan 2019")
+    expect(inspections.locator("tbody tr").first).to_contain_text("23 January 2019")
 
     response = page.goto("/schools/115851/")  # Anstey Junior School, same authority, not theirs
     assert response is not None and response.status == 404
@@ -281,6 +283,7 @@ def test_pages_work_without_javascript(no_js_page: Page, la_admin: User) -> None
     rows.get_by_role("link", name="The Priory Primary School").click()
     expect(page).to_have_url(re.compile(r"/schools/136447/$"))
     expect(heading(page)).to_have_text("The Priory Primary School")
+    page.get_by_role("navigation", name="Parts of the school page").get_by_role("link", name="Evidence").click()
     expect(page.get_by_role("heading", name="Inspection history", level=2)).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()

@@ -64,7 +64,7 @@ def screenshot(page: Page, name: str) -> None:
 def _profile(page: Page, user: User) -> None:
     sign_in(page, user.username)
     expect(heading(page)).to_have_text("Schools")
-    page.goto(f"/schools/{ANSTEY}/")
+    page.goto(f"/schools/{ANSTEY}/evidence/")
     expect(heading(page)).to_have_text("Anstey Junior School")
     table = page.get_by_role(
         "table",
@@ -133,7 +133,7 @@ def test_dashboard_works_without_javascript(no_js_page: Page, officer_with_casel
     expect(below.locator("tbody tr")).to_have_count(1)  # Anstey; Anton is in the caseload but not below
 
     below.get_by_role("link", name="Anstey Junior School").click()
-    expect(page).to_have_url(re.compile(rf"/schools/{ANSTEY}/#performance$"))
+    expect(page).to_have_url(re.compile(rf"/schools/{ANSTEY}/evidence/#performance$"))
     expect(page.get_by_role("heading", name="Performance", level=2)).to_be_visible()
     reading = page.get_by_role("table", name=re.compile(r"^Reading progress score: this school"))
     expect(reading.locator("tbody tr").last).to_contain_text("Significantly below")

@@ -271,3 +271,33 @@ def test_an_academys_letter_names_the_chair_of_the_local_governing_body(world: W
     assert to_chair.addressee == "Dr Amira Hughes, Chair of the Local Governing Body"
     assert "Dear Dr Hughes," in docx_text(to_chair)
     assert "copy of this letter to Dr Amira Hughes, the chair of the local governing body" in docx_text(head)
+
+
+def test_letters_name_people_by_full_name_and_job_title_never_username(world: World) -> None:
+    from headway.accounts.models import User
+
+    User.objects.filter(pk=world.officer.pk).update(first_name="Olu", last_name="Adebayo", job_title="Link adviser")
+    User.objects.filter(pk=world.head_of_service.pk).update(job_title="Head of school effectiveness")
+    world.officer.refresh_from_db()
+    world.head_of_service.refresh_from_db()
+    concern = designated(world)
+    for letter in letters_of(concern, Letter.Kind.DESIGNATION):
+        text = docx_text(letter)
+        assert "Olu Adebayo (Link adviser) will be the school's lead officer" in text
+        lines = text.splitlines()
+        signed = lines.index("Yours sincerely") + 1
+        assert lines[signed].startswith("Sam Service")
+        assert "Head of school effectiveness" in "\n".join(lines[signed:])  # their own title, not a stock one
+        assert "Head of school improvement" not in text
+        assert "officer.alton" not in text and world.head_of_service.username not in text
+
+
+def test_a_signatory_without_a_name_is_not_shown_by_username(world: World) -> None:
+    from headway.accounts.models import User
+
+    User.objects.filter(pk=world.head_of_service.pk).update(first_name="", last_name="", email="hos@hants.test")
+    world.head_of_service.refresh_from_db()
+    concern = designated(world)
+    for letter in letters_of(concern, Letter.Kind.DESIGNATION):
+        text = docx_text(letter)
+        assert world.head_of_service.username not in text and "hos@hants.test" in text

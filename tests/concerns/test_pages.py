@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -31,15 +33,56 @@ needs_pdf = pytest.mark.xfail(
     not PDF_READY, reason="headway.concerns.pdf is being written by another engineer", raises=ModuleNotFoundError
 )
 
-MILESTONES = (
-    "2026-02-27 | Phonics screening practice above 70% | Termly check shows 70% or more\n"
-    "2026-05-22 | Governors challenge the data | Minutes show challenge"
-)
-ACTIONS = (
-    "school | Daily phonics catch-up in Year 1 | Ann Head | 2026-01-31\n"
-    "la | Leadership coaching for the headteacher | Olu Lead | 2026-02-28"
-)
-SUPPORT = "Hampshire English team | Phonics training | 12 | 1800 | la"
+MILESTONES = [
+    ("27/02/2026", "Phonics screening practice above 70%", "Termly check shows 70% or more"),
+    ("22/05/2026", "Governors challenge the data", "Minutes show challenge"),
+]
+ACTIONS = [
+    ("school", "Daily phonics catch-up in Year 1", "Ann Head", "31/01/2026"),
+    ("la", "Leadership coaching for the headteacher", "Olu Lead", "28/02/2026"),
+]
+SUPPORT = [("Hampshire English team", "Phonics training", "12", "£1,800", "la")]
+
+
+def date_parts(name: str, day: str) -> dict[str, str]:
+    """A GOV.UK date input's three boxes, from "17/03/2026" ("" leaves them empty)."""
+    parts = day.split("/") if day else ["", "", ""]
+    return {f"{name}_{index}": part for index, part in enumerate(parts)}
+
+
+def rows_data(prefix: str, fields: tuple[str, ...], rows: list[tuple[str, ...]]) -> dict[str, str]:
+    """A list of rows as the plan's page posts them (a Django formset), dates typed as "17/03/2026"."""
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
+    for number, row in enumerate(rows):
+        for field, value in zip(fields, row, strict=True):
+            if field == "due_on":
+                data.update(date_parts(f"{prefix}-{number}-due_on", value))
+            else:
+                data[f"{prefix}-{number}-{field}"] = value
+    return data
+
+
+def plan_data(
+    milestones: list[tuple[str, ...]] | None = None,
+    actions: list[tuple[str, ...]] | None = None,
+    support: list[tuple[str, ...]] | None = None,
+    **extra: str,
+) -> dict[str, str]:
+    data = {
+        "key_issues": "Phonics outcomes are low.",
+        "where_in_a_year": "Phonics screening at the national average.",
+        "monitoring_arrangements": "Half-termly monitoring meeting with the head of service.",
+        **date_parts("agreed_on", "10/11/2025"),
+        **rows_data(
+            "milestones", ("due_on", "title", "success_criteria"), MILESTONES if milestones is None else milestones
+        ),
+        **rows_data("actions", ("by", "description", "owner", "due_on"), ACTIONS if actions is None else actions),
+        **rows_data(
+            "support", ("provider", "description", "hours", "cost", "paid_by"), SUPPORT if support is None else support
+        ),
+    }
+    data.update(extra)
+    return data
 
 
 @pytest.fixture
@@ -47,8 +90,31 @@ def world() -> World:
     return make_world()
 
 
+TYPED_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+
+
+def date_boxes(data: dict[str, str]) -> dict[str, str]:
+    """Form data with each date typed "17/03/2026" put in the GOV.UK date input's three boxes (``NAME_0`` day,
+    ``NAME_1`` month, ``NAME_2`` year), as the pages' date inputs post it."""
+    out: dict[str, str] = {}
+    for name, value in data.items():
+        typed = TYPED_DATE.fullmatch(value) if isinstance(value, str) else None
+        if typed is None:
+            out[name] = value
+        else:
+            out.update({f"{name}_{index}": part for index, part in enumerate(typed.groups())})
+    return out
+
+
+class DateBoxesClient(Client):
+    """A test client whose posts carry dates as the GOV.UK date inputs do (``date_boxes``)."""
+
+    def post(self, path: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        return super().post(path, date_boxes(data) if isinstance(data, dict) else data, *args, **kwargs)
+
+
 def client_for(user: User) -> Client:
-    client = Client()
+    client = DateBoxesClient()
     client.force_login(user)
     return client
 
@@ -61,20 +127,6 @@ def decision_data(urn: int, kind: str, **extra: str) -> dict[str, str]:
         "reasons": "Judged requires improvement; leadership not yet secure.",
         "discussed_with_head_on": "05/11/2025",
         "compliance_working_days": "15",
-    }
-    data.update(extra)
-    return data
-
-
-def plan_data(**extra: str) -> dict[str, str]:
-    data = {
-        "key_issues": "Phonics outcomes are low.",
-        "where_in_a_year": "Phonics screening at the national average.",
-        "monitoring_arrangements": "Half-termly monitoring meeting with the head of service.",
-        "agreed_on": "10/11/2025",
-        "milestones": MILESTONES,
-        "actions": ACTIONS,
-        "support": SUPPORT,
     }
     data.update(extra)
     return data
@@ -145,7 +197,7 @@ def test_the_review_group_designates_a_school_through_the_decision_form(world: W
     assert "Alton Infant School" in register and "Olu Lead" in register and "No plan yet" in register
 
     case = client.get(reverse("concerns:case", kwargs={"urn": world.school.urn})).content.decode()
-    assert "Designate as causing concern" in case and "5 Nov 2025" in case
+    assert "Designate as causing concern" in case and "5 November 2025" in case
     assert "Audit trail" in case and "Designated as causing concern" in case
 
     response = client.post(here, decision_data(world.school.urn, "designate", **triggers))
@@ -161,13 +213,42 @@ def test_the_lead_officer_records_and_revises_the_plan_and_reviews_it(world: Wor
     url = reverse("concerns:plan_record", kwargs={"urn": urn})
     assert "Record the action plan" in client.get(url).content.decode()
 
-    bad = plan_data(milestones=MILESTONES + "\n31/05/2026 | Attendance above 95%")
+    bad = plan_data(milestones=[*MILESTONES, ("31/13/2026", "", "")])
     response = client.post(url, bad)
     assert response.status_code == 200
-    assert "Line 3: the date &#x27;31/05/2026&#x27; is not a date like 2026-03-17" in response.content.decode()
-    response = client.post(url, plan_data(actions="someone | Coaching"))
-    assert "Line 1: say who acts, school or la" in response.content.decode()
+    page = response.content.decode()
+    assert "There is a problem" in page and "<title>Error: " in page
+    assert "The date of milestone 3 must be a real date" in page and "Enter the title of milestone 3" in page
+    assert 'href="#id_milestones-2-due_on_0"' in page and 'href="#id_milestones-2-title"' in page
+    response = client.post(url, plan_data(actions=[("someone", "Coaching", "", "")]))
+    assert "Choose who acts in action 1: the school or the LA" in response.content.decode()
+    response = client.post(url, plan_data(actions=[("", "", "", "")]))
+    assert "Enter at least one action, of the school or of the LA" in response.content.decode()
+    response = client.post(url, plan_data(support=[("Trust", "Coaching", "-3", "ten pounds", "")]))
+    page = response.content.decode()
+    assert "The hours of brokered support 1 cannot be negative" in page
+    assert "The cost of brokered support 1 must be a number, like 12 or 1800" in page
+    assert "Choose who pays for brokered support 1" in page
     assert not ActionPlan.objects.exists()
+
+    # Rows are added and removed by posting back, without JavaScript; nothing is saved meanwhile.
+    response = client.post(url, plan_data(row="add-milestones"))
+    page = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" not in page
+    assert 'name="milestones-TOTAL_FORMS" value="3"' in page and "Milestone 3" in page
+    assert 'value="Governors challenge the data"' in page
+    response = client.post(url, plan_data(row="remove-milestones-0"))
+    page = response.content.decode()
+    assert 'name="milestones-TOTAL_FORMS" value="1"' in page
+    assert 'name="milestones-0-title" type="text" value="Governors challenge the data"' in page
+    assert "Phonics screening practice above 70%" not in page
+    for hostile in ("remove-milestones-99", "remove-nothing-0", "add-milestones-x", "remove-milestones--1"):
+        response = client.post(url, plan_data(row=hostile))
+        assert response.status_code == 200
+    assert not ActionPlan.objects.exists()
+    # Empty rows are ignored.
+    assert client.post(url, plan_data(milestones=[*MILESTONES, ("", "", "")], support=[])).status_code == 302
+    ActionPlan.objects.all().delete()
 
     assert client.post(url, plan_data()).status_code == 302
     plan = ActionPlan.objects.get(concern=concern)
@@ -176,10 +257,16 @@ def test_the_lead_officer_records_and_revises_the_plan_and_reviews_it(world: Wor
         "Phonics screening practice above 70%",
         "Governors challenge the data",
     ]
+    assert [m.due_on for m in plan.milestones.all()] == [dt.date(2026, 2, 27), dt.date(2026, 5, 22)]
     assert plan.actions.count() == 2 and plan.support.get().cost == 1800
 
     page = client.get(url).content.decode()
-    assert "Revise the action plan (version 1)" in page and "2026-05-22 | Governors challenge the data" in page
+    assert "Revise the action plan (version 1)" in page
+    assert (
+        'value="Governors challenge the data"' in page
+        and 'name="milestones-1-due_on_1" type="text" inputmode="numeric" value="5"' in page
+    )
+    assert "|" not in page.split("<form")[1].split("</form>")[0]
     response = client.post(url, plan_data())
     assert "Enter why the plan is being revised" in response.content.decode()
     assert client.post(url, plan_data(change_reason="Governors asked for a attendance milestone")).status_code == 302
@@ -317,7 +404,7 @@ def test_the_register_lists_the_school_and_hides_removed_ones_unless_asked(world
     concern = designated(world)
     client = client_for(world.colleague)
     page = client.get(reverse("concerns:register")).content.decode()
-    assert "Alton Infant School" in page and "Judged requires improvement" in page and "15 Oct 2025" in page
+    assert "Alton Infant School" in page and "Judged requires improvement" in page and "15 October 2025" in page
     inspect(world.school, dt.date(2026, 3, 3), 2)
     services.remove(
         meeting=meeting(world, dt.date(2026, 4, 20)),

@@ -186,7 +186,7 @@ def test_the_board_summary(world: World) -> None:
         "Alton Infant School",
         "LA maintained",
         "Causing concern (informal warning)",
-        "R 0 / A 1 / G 1 (17 Dec 2025)",
+        "R 0 / A 1 / G 1 (17 December 2025)",
         "20.0",
         "£1,500.00",
         "Designated in the term",

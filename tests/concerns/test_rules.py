@@ -880,7 +880,7 @@ def test_each_of_the_four_powers_is_recorded_with_its_dates() -> None:
         }
     assert concern.powers.count() == 4
     ieb = concern.powers.get(power="interim_executive_board")
-    with refused("Give an end date on or after the start"):
+    with refused("The power cannot end before it started"):
         services.power_end(power=ieb, ends_on=ieb.starts_on - dt.timedelta(days=1), reason="Ended.", by=world.officer)
     services.power_end(power=ieb, ends_on=dt.date(2027, 9, 1), reason="Governing body reconstituted.", by=world.officer)
     ieb.refresh_from_db()

@@ -101,3 +101,40 @@ def test_a_setting_is_never_causing_concern_twice(already: bool) -> None:
     one_won(first, second, SettingRuleError)
     assert SettingCausingConcern.objects.filter(setting=setting, removed_on__isnull=True).count() == 1
     assert AuditEvent.objects.filter(verb="setting_concern.opened").count() == (2 if already else 1)
+
+
+def test_a_setting_removed_from_causing_concern_twice_at_once_is_removed_once() -> None:
+    world = make_world()
+    setting = Setting.objects.create(
+        provider_urn="EY999002", local_authority=world.hampshire, provider_type="Childminder", status="Active",
+        name="Childminder",
+    )  # fmt: skip
+    concern = earlyyears.concern_open(setting=setting, since=dt.date(2025, 1, 10), reasons="Safeguarding",
+                                      lead_officer=world.officer, by=world.officer)  # fmt: skip
+    first, second = race(
+        lambda: earlyyears.concern_remove(concern=concern, removed_on=dt.date(2025, 7, 1), reason="Re-inspected good",
+                                          by=world.officer),
+        lambda: earlyyears.concern_remove(concern=concern, removed_on=dt.date(2025, 7, 2), reason="Improved",
+                                          by=world.colleague),
+    )  # fmt: skip
+    one_won(first, second, SettingRuleError)
+    assert AuditEvent.objects.filter(verb="setting_concern.removed").count() == 1
+    concern.refresh_from_db()
+    assert (concern.removed_on, concern.removal_reason) == (dt.date(2025, 7, 1), "Re-inspected good")
+
+
+def test_an_area_role_ended_twice_at_once_is_ended_once() -> None:
+    world = make_world()
+    area = Area.objects.create(local_authority=world.hampshire, name="South", kind=Area.Kind.CLUSTER)
+    role = schools.area_officer_add(area=area, officer=world.officer, role="adviser", starts_on=dt.date(2025, 9, 1),
+                                    by=world.head_of_service)  # fmt: skip
+    first, second = race(
+        lambda: schools.area_officer_end(assignment=role, ends_on=dt.date(2026, 3, 31), reason="Moved to Barnet",
+                                         by=world.head_of_service),
+        lambda: schools.area_officer_end(assignment=role, ends_on=dt.date(2026, 4, 30), reason="Retired",
+                                         by=world.head_of_service),
+    )  # fmt: skip
+    one_won(first, second, AreaRuleError)
+    assert AuditEvent.objects.filter(verb="area.officer_ended").count() == 1
+    role.refresh_from_db()
+    assert role.ends_on == dt.date(2026, 3, 31)

@@ -16,7 +16,7 @@ from headway.accounts.notices import email_choices_save
 from headway.concerns import services
 from headway.concerns.models import ActionPlan, SchoolCausingConcern
 from headway.visits import notes
-from headway.visits.models import Notice
+from headway.visits.models import Notice, Visit
 from tests.concerns.world import World as ConcernWorld
 from tests.concerns.world import designated
 from tests.concerns.world import make_world as make_concern_world
@@ -162,15 +162,23 @@ def test_the_digest_goes_once_a_week(db: None, mailbox: Collector, django_captur
     world = make_notes_world(planned_on=dt.date(2025, 9, 20))
     world.officer.first_name, world.officer.last_name = "Olivia", "Reid"
     world.officer.save()
-    note = notes.note_send(note=draft(world), by=world.officer)
+    note = notes.note_send(note=draft(world), by=world.officer)  # writing it marked the visit done
+    later = Visit.objects.create(
+        establishment=world.school,
+        officer=world.officer,
+        academic_year=world.visit.academic_year,
+        planned_on=dt.date(2025, 9, 24),
+        purpose="Follow-up visit",
+    )  # still planned, and past by October: overdue
 
     first = digest(django_capture_on_commit_callbacks, "2025-10-01")  # a Wednesday
-    assert first["digests"] == [{"officer": "officer.alton", "awaiting": [note.pk], "overdue": [world.visit.pk]}]
+    assert first["digests"] == [{"officer": "officer.alton", "awaiting": [note.pk], "overdue": [later.pk]}]
     [message] = mailbox.to("o@la.test")
     assert message.subject == "Headway weekly digest, 1 October 2025"
     assert message.body.startswith("Dear Olivia Reid,")
     assert "- Alton Infant School: visit on 20 September 2025, sent " in message.body
-    assert "School effectiveness visit, planned for 20 September 2025" in message.body
+    assert "Follow-up visit, planned for 24 September 2025" in message.body
+    assert "School effectiveness visit, planned for" not in message.body  # done: its note is written
 
     # The same ISO week: nothing more, whichever command runs it, and the dry run says so.
     assert digest(django_capture_on_commit_callbacks, "2025-10-05")["digests"] == []  # Sunday, same week

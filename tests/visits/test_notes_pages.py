@@ -14,7 +14,7 @@ from django.test import Client
 
 from headway.accounts.models import User
 from headway.visits import notes
-from headway.visits.models import NoteOfVisit, Notice
+from headway.visits.models import NoteOfVisit, Notice, Visit
 from tests.visits.test_notes_workflow import World, draft, make_world, sent
 
 
@@ -131,11 +131,19 @@ def test_notices_page_counts_and_marks_read(world: World) -> None:
 
 def test_notes_digest_command(db: None, django_capture_on_commit_callbacks: object) -> None:
     world = make_world(planned_on=dt.date(2025, 9, 20))
-    note = sent(world)
+    note = sent(world)  # writing the note marked its visit done, so that visit is not overdue
+    assert Visit.objects.get(pk=world.visit.pk).status == Visit.Status.DONE
+    later = Visit.objects.create(
+        establishment=world.school,
+        officer=world.officer,
+        academic_year=world.visit.academic_year,
+        planned_on=dt.date(2025, 9, 24),
+        purpose="Follow-up visit",
+    )
     out = StringIO()
-    call_command("notes_digest", "--as-of", "2025-10-01", "--json", stdout=out)  # the visit is overdue then
+    call_command("notes_digest", "--as-of", "2025-10-01", "--json", stdout=out)  # the later visit is overdue then
     result = json.loads(out.getvalue().strip().splitlines()[-1])
-    assert result["digests"] == [{"officer": "officer.alton", "awaiting": [note.pk], "overdue": [world.visit.pk]}]
+    assert result["digests"] == [{"officer": "officer.alton", "awaiting": [note.pk], "overdue": [later.pk]}]
     assert Notice.objects.filter(recipient=world.officer, text__startswith="Weekly digest").count() == 1
 
     mail.outbox.clear()

@@ -19,7 +19,6 @@ from headway.visits.models import Circumstance, HalfTerm, OfficerCapacity, Visit
 from headway.visits.planning import (
     circumstance_record,
     circumstances_in_year,
-    visit_mark_done,
     visit_plan_build,
 )
 from headway.visits.self_evaluation import self_evaluation_submit
@@ -282,21 +281,24 @@ def test_links_follow_each_persons_permissions(world: World) -> None:
     assert write not in page and "See the note" not in page
     assert "Complete the self-evaluation" in page and evaluation in page
 
+    self_evaluation_submit(visit=visit, by=world.head, grades=all_graded())  # before the visit
+    assert "See the self-evaluation" in links_on(world.officer)
+    assert "See the self-evaluation" in links_on(world.head)
+
     note = notes.note_create(visit=visit, template_name="standard", author=world.officer)
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.PLANNED  # a note started but not written leaves the visit planned
     notes.note_update(note=note, by=world.officer, sections={"summary": "Good."}, judgements={})
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.DONE  # writing the note marks the visit done
     assert f"/notes/{note.pk}/" in links_on(world.officer) and write not in links_on(world.officer)
-    assert "See the note" not in links_on(world.head)  # a draft is not the school's yet
+    page = links_on(world.head)
+    assert "See the note" not in page  # a draft is not the school's yet
+    assert evaluation not in page  # the school's users only while the visit is planned
+    assert "See the self-evaluation" in links_on(world.officer)
     notes.note_send(note=note, by=world.officer)
     page = links_on(world.head)
     assert "See the note" in page and f"/notes/{note.pk}/" in page
-
-    self_evaluation_submit(visit=visit, by=world.head, grades=all_graded())
-    assert "See the self-evaluation" in links_on(world.officer)
-    assert "See the self-evaluation" in links_on(world.head)
-    visit_mark_done(visit=visit, by=world.officer)
-    page = links_on(world.head)
-    assert evaluation not in page  # the school's users only while the visit is planned
-    assert "See the self-evaluation" in links_on(world.officer)
 
 
 def test_a_cancelled_visit_offers_no_note_to_write(world: World) -> None:

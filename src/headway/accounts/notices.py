@@ -45,8 +45,25 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def long_date_time(moment: dt.datetime) -> str:
+    """17 March 2026 at 2:30pm, in the site's time zone."""
+    from django.utils import timezone
+
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    hour = local.hour % 12 or 12
+    return f"{long_date(local.date())} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
 def person_name(user: User) -> str:
-    return user.get_full_name() or user.get_username()
+    """A person as others read them: their full name; their email address when no name is recorded; never
+    their username."""
+    return user.get_full_name() or user.email or "A Headway user without a name recorded"
+
+
+def name_and_title(user: User) -> str:
+    """A person with their job title when they have one: "Olu Adebayo, Link adviser"."""
+    title = (user.job_title or "").strip()
+    return f"{person_name(user)}, {title}" if title else person_name(user)
 
 
 def absolute_url(path: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from headway.accounts.notices import name_and_title
 from headway.reports.downloads import Cell, Table, columns
 from headway.schools.models import LocalAuthority
 
@@ -40,7 +41,7 @@ def _rows(rows: list[dict[str, Any]]) -> Iterator[Sequence[Cell]]:
             row["months"],
             concern.get_status_display(),
             concern.removed_on,
-            (lead.get_full_name() or lead.get_username()) if lead is not None else "None",
+            name_and_title(lead) if lead is not None else "None",
             "; ".join(str(t.get("label") or t.get("name") or "") for t in concern.triggers) or "None recorded",
             notice.issued_on if notice is not None else None,
             notice.get_outcome_display() if notice is not None else None,

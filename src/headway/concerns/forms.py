@@ -1,18 +1,19 @@
 """Forms of the schools-causing-concern pages. They parse what was typed; the rules are the services'.
 
-The action plan's milestones, actions and brokered support are typed one item a line, fields separated by
-``|``; a bad line is reported with its number."""
+The action plan's milestones, actions and brokered support are rows the officer adds and removes
+(``PlanRows``); a problem with a row names the row ("the title of milestone 2")."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
+from django.forms.utils import ErrorDict
 
 from headway.accounts.models import User
+from headway.accounts.notices import name_and_title
 from headway.concerns.models import (
     AcademyContact,
     ActionPlan,
@@ -24,10 +25,12 @@ from headway.concerns.models import (
     Rag,
 )
 from headway.concerns.policy import ConcernPolicy
+from headway.date_input import DateInputField
 from headway.schools.models import Establishment
 
 DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d"]
 DATE_HINT = "For example, 17/03/2026"
+GOV_DATE_HINT = "For example, 17 3 2026"
 
 
 def date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT) -> forms.DateField:
@@ -38,6 +41,11 @@ def date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT)
         help_text=help_text,
         error_messages={"required": f"Enter the {label[0].lower()}{label[1:]}", "invalid": f"{label} must be a date"},
     )
+
+
+def gov_date(label: str, *, required: bool = True, help_text: str = GOV_DATE_HINT) -> DateInputField:
+    """A date of these pages, typed as GOV.UK's day, month and year boxes (``headway.date_input``)."""
+    return DateInputField(label, required=required, help_text=help_text)
 
 
 def text_field(label: str, *, required: bool = True, rows: int = 3, help_text: str = "") -> forms.CharField:
@@ -51,14 +59,14 @@ def text_field(label: str, *, required: bool = True, rows: int = 3, help_text: s
 
 
 def person_name(user: User) -> str:
-    return user.get_full_name() or user.get_username()
+    return name_and_title(user)
 
 
 # Review group ---------------------------------------------------------------------------------------------------
 
 
 class MeetingScheduleForm(forms.Form):
-    held_on = date_field("Date of the meeting")
+    held_on = gov_date("Date of the meeting")
 
 
 class MinutesForm(forms.Form):
@@ -80,9 +88,9 @@ class DecisionForm(forms.Form):
         error_messages={"required": "Choose the decision"},
     )
     reasons = text_field("Reasons")
-    discussed_with_head_on = date_field(
+    discussed_with_head_on = gov_date(
         "Date discussed with the headteacher",
-        help_text="The review group decides only after the headteacher has been told. " + DATE_HINT,
+        help_text="The review group decides only after the headteacher has been told. " + GOV_DATE_HINT,
     )
     triggers = text_field(
         "Triggers (when designating)",
@@ -175,59 +183,17 @@ class JudgementForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether it holds"},
     )
-    made_on = date_field("Date of the judgement")
+    made_on = gov_date("Date of the judgement")
     reason = text_field("Reason")
 
 
-def _line_date(text: str, number: int, what: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise forms.ValidationError(f"Line {number}: {what} {text.strip()!r} is not a date like 2026-03-17") from None
-
-
-def _lines(text: str) -> list[tuple[int, list[str]]]:
-    return [
-        (number, [part.strip() for part in line.split("|")])
-        for number, line in enumerate(text.splitlines(), start=1)
-        if line.strip()
-    ]
-
-
-def _amount(text: str, number: int, what: str) -> Decimal:
-    try:
-        value = Decimal(text.replace("£", "").replace(",", "").strip() or "0")
-    except InvalidOperation:
-        raise forms.ValidationError(f"Line {number}: {what} {text.strip()!r} is not a number") from None
-    if value < 0 or not value.is_finite():
-        raise forms.ValidationError(f"Line {number}: {what} cannot be negative")
-    return value
-
-
 class ActionPlanForm(forms.Form):
+    """The plan's text; its milestones, actions and brokered support are rows (``PlanRows``)."""
+
     key_issues = text_field("Key issues", rows=5)
     where_in_a_year = text_field("Where the school wants to be in a year", rows=4)
     monitoring_arrangements = text_field("Monitoring arrangements", rows=4)
-    agreed_on = date_field("Date the plan was agreed")
-    milestones = text_field(
-        "Interim milestones",
-        rows=6,
-        help_text="One a line: date | title | success criteria. For example, "
-        "2026-03-31 | Phonics screening practice above 70% | Termly check shows 70% or more",
-    )
-    actions = text_field(
-        "Actions",
-        rows=6,
-        help_text="One a line: school or la | what | who | by when. For example, "
-        "la | Leadership coaching for the headteacher | Olu Lead | 2026-02-28",
-    )
-    support = text_field(
-        "Brokered support",
-        required=False,
-        rows=4,
-        help_text="One a line: provider | what | hours | cost | paid by (school, la, trust, dfe or other). "
-        "For example, Hampshire English team | Phonics training | 12 | 1800 | la",
-    )
+    agreed_on = gov_date("Date the plan was agreed")
     change_reason = text_field("Why the plan is being revised", required=False)
 
     def __init__(self, *args: Any, revising: bool = False, **kwargs: Any) -> None:
@@ -241,97 +207,266 @@ class ActionPlanForm(forms.Form):
             del self.fields["change_reason"]
 
     @staticmethod
-    def initial_from(plan: ActionPlan) -> dict[str, str]:
+    def initial_from(plan: ActionPlan) -> dict[str, Any]:
         """The form's starting values when revising ``plan``."""
-        milestones: list[Milestone] = list(plan.milestones.all())
-        actions: list[PlanAction] = list(plan.actions.all())
-        support: list[BrokeredSupport] = list(plan.support.all())
         return {
             "key_issues": plan.key_issues,
             "where_in_a_year": plan.where_in_a_year,
             "monitoring_arrangements": plan.monitoring_arrangements,
-            "agreed_on": plan.agreed_on.strftime("%d/%m/%Y"),
-            "milestones": "\n".join(f"{m.due_on:%Y-%m-%d} | {m.title} | {m.success_criteria}" for m in milestones),
-            "actions": "\n".join(
-                f"{a.by} | {a.description} | {a.owner} | {a.due_on:%Y-%m-%d}"
-                if a.due_on
-                else f"{a.by} | {a.description} | {a.owner}"
-                for a in actions
-            ),
-            "support": "\n".join(
-                f"{s.provider} | {s.description} | {s.hours} | {s.cost} | {s.paid_by}" for s in support
-            ),
+            "agreed_on": plan.agreed_on,
         }
 
-    def clean_milestones(self) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        for number, parts in _lines(self.cleaned_data["milestones"]):
-            if len(parts) < 2 or len(parts) > 3 or not parts[1]:
-                raise forms.ValidationError(f"Line {number}: write date | title | success criteria")
-            items.append(
-                {
-                    "due_on": _line_date(parts[0], number, "the date"),
-                    "title": parts[1],
-                    "success_criteria": parts[2] if len(parts) > 2 else "",
-                }
-            )
-        if not items:
-            raise forms.ValidationError("Enter at least one milestone")
-        return items
 
-    def clean_actions(self) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        for number, parts in _lines(self.cleaned_data["actions"]):
-            if len(parts) < 2 or len(parts) > 4 or not parts[1]:
-                raise forms.ValidationError(f"Line {number}: write school or la | what | who | by when")
-            by = parts[0].lower()
-            if by not in PlanAction.By.values:
-                raise forms.ValidationError(f"Line {number}: say who acts, school or la, not {parts[0]!r}")
-            due = parts[3] if len(parts) > 3 else ""
-            items.append(
-                {
-                    "by": by,
-                    "description": parts[1],
-                    "owner": parts[2] if len(parts) > 2 else "",
-                    "due_on": _line_date(due, number, "the date") if due else None,
-                }
-            )
-        if not items:
-            raise forms.ValidationError("Enter at least one action")
-        return items
+# The plan's rows: milestones, actions and brokered support, each a row the officer adds or removes ------------
 
-    def clean_support(self) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        for number, parts in _lines(self.cleaned_data.get("support") or ""):
-            if len(parts) != 5 or not parts[0]:
-                raise forms.ValidationError(f"Line {number}: write provider | what | hours | cost | paid by")
-            paid_by = parts[4].lower()
-            if paid_by not in BrokeredSupport.PaidBy.values:
-                known = ", ".join(BrokeredSupport.PaidBy.values)
-                raise forms.ValidationError(f"Line {number}: paid by must be one of {known}, not {parts[4]!r}")
-            items.append(
-                {
-                    "provider": parts[0],
-                    "description": parts[1],
-                    "hours": _amount(parts[2], number, "the hours"),
-                    "cost": _amount(parts[3], number, "the cost"),
-                    "paid_by": paid_by,
-                }
-            )
-        return items
+
+class _RowForm(forms.Form):
+    """One row of a list; ``number`` (from 1) names the row in error messages ("Enter the title of milestone
+    2"). ``what`` names each field in messages (default: its label in lower case); ``required`` gives a
+    field's own message when it is left empty."""
+
+    thing = "row"
+    what: dict[str, str] = {}
+    required_messages: dict[str, str] = {}
+
+    def __init__(self, *args: Any, number: int = 1, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.number = number
+        self.name = row = f"{self.thing} {number}"
+        for key, field in self.fields.items():
+            label = str(field.label or key)
+            what = self.what.get(key, f"{label.lower()} of {{row}}").format(row=row)
+            if isinstance(field, DateInputField):
+                field.what = what
+            chosen = isinstance(field, forms.ChoiceField)
+            field.error_messages["required"] = self.required_messages.get(
+                key, f"Choose the {what}" if chosen else f"Enter the {what}"
+            ).format(row=row)
+            if isinstance(field, forms.DecimalField):
+                field.error_messages["invalid"] = f"The {what} must be a number, like 12 or 1800"
+                field.error_messages["min_value"] = f"The {what} cannot be negative"
+                field.error_messages["max_digits"] = f"The {what} is too big"
+                field.error_messages["max_whole_digits"] = f"The {what} is too big"
+                field.error_messages["max_decimal_places"] = (
+                    f"The {what} can have at most %(max)s number(s) after the decimal point"
+                )
+            if isinstance(field, forms.CharField) and field.max_length:
+                field.error_messages["max_length"] = f"The {what} must be %(limit_value)s characters or fewer"
+            if chosen:
+                field.error_messages["invalid_choice"] = self.required_messages.get(key, f"Choose the {what}").format(
+                    row=row
+                )
+
+    def row(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class MilestoneRowForm(_RowForm):
+    thing = "milestone"
+    due_on = DateInputField("Date", help_text="For example, 31 3 2026")
+    title = forms.CharField(label="Title", max_length=300)
+    success_criteria = forms.CharField(
+        label="Success criteria", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ActionRowForm(_RowForm):
+    thing = "action"
+    what = {"due_on": "date {row} is due by", "description": "description of {row}"}
+    required_messages = {
+        "by": "Choose who acts in {row}: the school or the LA",
+        "description": "Enter what is done in {row}",
+    }
+    by = forms.ChoiceField(label="Who acts", choices=PlanAction.By.choices, widget=forms.RadioSelect)
+    description = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.CharField(label="Person responsible", required=False, max_length=200)
+    due_on = DateInputField("Due by", required=False, help_text="For example, 28 2 2026")
+
+
+class _Amount(forms.DecimalField):
+    """A number as people type money and hours: "£1,800" is 1800."""
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.replace("£", "").replace(",", "").strip()
+        return super().to_python(value)
+
+
+class SupportRowForm(_RowForm):
+    thing = "brokered support"
+    what = {"description": "description of {row}", "cost": "cost of {row}"}
+    required_messages = {
+        "description": "Enter what {row} provides",
+        "paid_by": "Choose who pays for {row}",
+    }
+    provider = forms.CharField(label="Provider", max_length=250)
+    description = forms.CharField(label="What they provide", widget=forms.Textarea(attrs={"rows": 2}))
+    hours = _Amount(label="Hours", min_value=0, max_digits=7, decimal_places=1)
+    cost = _Amount(label="Cost in pounds", min_value=0, max_digits=10, decimal_places=2)
+    paid_by = forms.ChoiceField(label="Who pays", choices=[("", "Choose who pays"), *BrokeredSupport.PaidBy.choices])
+
+    def clean_hours(self) -> Decimal:
+        return _finite(self.cleaned_data["hours"], "hours", self.name)
+
+    def clean_cost(self) -> Decimal:
+        return _finite(self.cleaned_data["cost"], "cost", self.name)
+
+
+def _finite(value: Decimal, what: str, name: str) -> Decimal:
+    if not value.is_finite():
+        raise forms.ValidationError(f"The {what} of {name} must be a number, like 12 or 1800")
+    return value
+
+
+class _Rows(forms.BaseFormSet):  # type: ignore[type-arg]
+    """Rows typed on the page. A row left wholly empty is ignored; ``required`` says at least one is needed."""
+
+    required = True
+    none_message = ""
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        # Every row may be left empty (then it is ignored), not just the rows added after the first.
+        return {**super().get_form_kwargs(index), "number": (index or 0) + 1, "empty_permitted": True}
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        if self.required and not self.rows():
+            raise forms.ValidationError(self.none_message)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [form.row() for form in self.forms if getattr(form, "cleaned_data", None)]
+
+
+class _MilestoneRows(_Rows):
+    none_message = "Enter at least one milestone"
+
+
+class _ActionRows(_Rows):
+    none_message = "Enter at least one action, of the school or of the LA"
+
+
+class _SupportRows(_Rows):
+    required = False
+
+
+MilestoneRows = cast(
+    type[_Rows], forms.formset_factory(MilestoneRowForm, formset=_MilestoneRows, extra=0, max_num=60, absolute_max=60)
+)
+ActionRows = cast(
+    type[_Rows], forms.formset_factory(ActionRowForm, formset=_ActionRows, extra=0, max_num=60, absolute_max=60)
+)
+SupportRows = cast(
+    type[_Rows], forms.formset_factory(SupportRowForm, formset=_SupportRows, extra=0, max_num=60, absolute_max=60)
+)
+
+ROW_LISTS: dict[str, type[_Rows]] = {"milestones": MilestoneRows, "actions": ActionRows, "support": SupportRows}
+
+
+class PlanRows:
+    """The plan's three lists of rows. Each row has a Remove button and each list an "Add another" button:
+    both post the page back (``row`` = ``add-milestones``, ``remove-actions-2``), which then shows the lists
+    with the row added or removed and nothing saved, so they work without JavaScript."""
+
+    def __init__(self, data: Any = None, *, plan: ActionPlan | None = None) -> None:
+        self.changed = False
+        if data is not None:
+            data, self.changed = _apply_row_change(data)
+        initial: dict[str, list[dict[str, Any]]] = {"milestones": [{}], "actions": [{}], "support": [{}]}
+        if plan is not None:
+            initial = {
+                "milestones": [
+                    {"due_on": m.due_on, "title": m.title, "success_criteria": m.success_criteria}
+                    for m in plan.milestones.all()
+                ]
+                or [{}],
+                "actions": [
+                    {"by": a.by, "description": a.description, "owner": a.owner, "due_on": a.due_on}
+                    for a in plan.actions.all()
+                ]
+                or [{}],
+                "support": [
+                    {
+                        "provider": s.provider,
+                        "description": s.description,
+                        "hours": s.hours,
+                        "cost": s.cost,
+                        "paid_by": s.paid_by,
+                    }
+                    for s in plan.support.all()
+                ]
+                or [{}],
+            }
+        self.lists: dict[str, _Rows] = {
+            prefix: rows(data, prefix=prefix, initial=None if data is not None else initial[prefix])
+            for prefix, rows in ROW_LISTS.items()
+        }
+        if self.changed:
+            for formset in self.lists.values():  # a row added or removed: show the rows, not errors
+                vars(formset)["_errors"] = [ErrorDict() for _ in formset.forms]
+                vars(formset)["_non_form_errors"] = formset.error_class()
+                for form in formset.forms:
+                    vars(form)["_errors"] = ErrorDict()
+
+    def __getitem__(self, prefix: str) -> _Rows:
+        return self.lists[prefix]
+
+    def is_valid(self) -> bool:
+        return all([formset.is_valid() for formset in self.lists.values()])
+
+    def has_errors(self) -> bool:
+        return any(formset.total_error_count() for formset in self.lists.values() if formset.is_bound)
+
+    def cleaned(self) -> dict[str, list[dict[str, Any]]]:
+        return {prefix: formset.rows() for prefix, formset in self.lists.items()}
+
+
+def _apply_row_change(data: Any) -> tuple[Any, bool]:
+    """The posted data with the row asked for added or removed, and whether one was."""
+    action = str(data.get("row", ""))
+    match = re.fullmatch(r"(add|remove)-(milestones|actions|support)(?:-(\d{1,3}))?", action)
+    if match is None:
+        return data, bool(action)  # a button this page does not have: show the page again, save nothing
+    verb, prefix, index = match.group(1), match.group(2), match.group(3)
+    data = data.copy()
+    try:
+        total = max(0, min(int(data.get(f"{prefix}-TOTAL_FORMS", "0")), 60))
+    except ValueError:
+        total = 0
+    if verb == "add":
+        data[f"{prefix}-TOTAL_FORMS"] = str(min(total + 1, 60))
+        return data, True
+    if index is None or int(index) >= total:
+        return data, True
+    gone = int(index)
+    rows: list[dict[str, list[str]]] = []
+    for number in range(total):
+        head = f"{prefix}-{number}-"
+        rows.append({key[len(head) :]: data.getlist(key) for key in list(data) if key.startswith(head)})
+        for key in [key for key in list(data) if key.startswith(head)]:
+            del data[key]
+    del rows[gone]
+    if not rows:
+        rows = [{}]  # the list keeps one (empty) row to type into
+    for number, row in enumerate(rows):
+        for name, values in row.items():
+            data.setlist(f"{prefix}-{number}-{name}", values)
+    data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+    data[f"{prefix}-INITIAL_FORMS"] = str(min(int(data.get(f"{prefix}-INITIAL_FORMS", "0") or 0), len(rows)))
+    return data, True
 
 
 class PlanReviewForm(forms.Form):
     """Progress on every milestone of the plan (red, amber or green, and a comment), a summary and next steps."""
 
-    reviewed_on = date_field("Date of the review")
+    reviewed_on = gov_date("Date of the review")
 
     def __init__(self, *args: Any, milestones: list[Milestone], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.milestones = milestones
         for milestone in milestones:
             self.fields[f"rag_{milestone.pk}"] = forms.ChoiceField(
-                label=f"{milestone.title} (by {milestone.due_on:%d %B %Y})",
+                label=f"{milestone.title} (by {milestone.due_on:%-d %B %Y})",
                 choices=Rag.choices,
                 widget=forms.RadioSelect,
                 error_messages={"required": f"Rate progress on {milestone.title}"},
@@ -350,7 +485,7 @@ class PlanReviewForm(forms.Form):
 
 
 class MonitoringMeetingForm(forms.Form):
-    held_on = date_field("Date of the meeting")
+    held_on = gov_date("Date of the meeting")
     chaired_by = forms.CharField(
         label="Chaired by", max_length=200, error_messages={"required": "Enter who chaired the meeting"}
     )
@@ -365,19 +500,19 @@ class WarningNoticeOutcomeForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the outcome"},
     )
-    on = date_field("Date of the outcome")
+    on = gov_date("Date of the outcome")
     reason = text_field("Reason")
 
 
 class EligibilityNoticeForm(forms.Form):
-    on = date_field("Date of the written notice")
+    on = gov_date("Date of the written notice")
     reason = text_field("Reason")
 
 
 class StatutoryPowerForm(forms.Form):
     power = forms.ChoiceField(label="Power", widget=forms.RadioSelect, error_messages={"required": "Choose the power"})
-    decided_on = date_field("Date decided")
-    starts_on = date_field("Date it starts")
+    decided_on = gov_date("Date decided")
+    starts_on = gov_date("Date it starts")
     notes = text_field("Notes", required=False)
 
     def __init__(self, *args: Any, policy: ConcernPolicy, **kwargs: Any) -> None:
@@ -388,7 +523,7 @@ class StatutoryPowerForm(forms.Form):
 
 
 class StatementOfActionForm(forms.Form):
-    submitted_on = date_field("Date submitted to Ofsted", required=False)
+    submitted_on = gov_date("Date submitted to Ofsted", required=False)
     summary = text_field("Summary", required=False, rows=5)
     visits_per_year = forms.IntegerField(label="LA visits a year", required=False, min_value=1)
 
@@ -400,11 +535,11 @@ class AcademyContactForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose who the concern was raised with"},
     )
-    sent_on = date_field("Date sent")
+    sent_on = gov_date("Date sent")
     what_was_sent = text_field("What was sent")
 
 
 class AcademyResponseForm(forms.Form):
     response = text_field("Response")
-    response_on = date_field("Date of the response")
+    response_on = gov_date("Date of the response")
     trust_plan = text_field("The trust's plan", required=False, rows=4)

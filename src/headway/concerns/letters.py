@@ -25,6 +25,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from fpdf.enums import XPos, YPos
 
+from headway.accounts import notices
 from headway.accounts.models import User
 from headway.concerns import rules
 from headway.concerns.models import Letter, ReviewGroupDecision, SchoolCausingConcern, WarningNotice
@@ -109,9 +110,24 @@ def recipient_context(
 
 
 def person_name(user: User | None) -> str:
+    """A person as a letter names them: their full name (never their username); "" for no one."""
     if user is None:
         return ""
-    return user.get_full_name() or user.get_username()
+    return notices.person_name(user)
+
+
+def person_in_text(user: User | None) -> str:
+    """A person named in a letter's text: "Olu Adebayo (Link adviser)", or their name alone without a job
+    title; "" for no one."""
+    if user is None:
+        return ""
+    title = (user.job_title or "").strip()
+    return f"{person_name(user)} ({title})" if title else person_name(user)
+
+
+def signatory_title(user: User) -> str:
+    """The title under the signature: the signatory's job title, or the service's head when none is recorded."""
+    return (user.job_title or "").strip() or SIGNATORY_TITLE
 
 
 # Rendering ---------------------------------------------------------------------------------------------------------
@@ -156,7 +172,7 @@ def letter_context(
         "decision": None,
         "warning_notice": None,
         "powers": [{"code": p.code, "label": p.label, "section": p.section} for p in policy.statutory_powers.values()],
-        "lead_officer": person_name(concern.lead_officer),
+        "lead_officer": person_in_text(concern.lead_officer),
         "signatory": person_name(by),
         "recipient": recipient_context(concern, recipient, chair),
         "chair": chair.name if chair is not None else "",
@@ -443,7 +459,7 @@ def letters_write(
             subject=rendered.subject,
             blocks=rendered.blocks,
             signatory=context["signatory"],
-            signatory_title=SIGNATORY_TITLE,
+            signatory_title=signatory_title(by),
             footer=f"{authority.name} school improvement - {school.name} (URN {school.urn})",
         )
         letters.append(

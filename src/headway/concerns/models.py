@@ -53,7 +53,7 @@ class SchoolCausingConcern(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.establishment} causing concern since {self.designated_on:%d %B %Y}"
+        return f"{self.establishment} causing concern since {self.designated_on:%-d %B %Y}"
 
     @property
     def is_open(self) -> bool:
@@ -108,7 +108,7 @@ class ReviewGroupMeeting(models.Model):
         ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Schools review group, {self.held_on:%d %B %Y}"
+        return f"Schools review group, {self.held_on:%-d %B %Y}"
 
 
 class DecisionKind(models.TextChoices):
@@ -138,7 +138,7 @@ class ReviewGroupDecision(models.Model):
         constraints = [models.CheckConstraint(condition=~models.Q(reasons=""), name="decision_needs_reasons")]
 
     def __str__(self) -> str:
-        return f"{self.establishment}: {self.get_kind_display().lower()} ({self.meeting.held_on:%d %B %Y})"
+        return f"{self.establishment}: {self.get_kind_display().lower()} ({self.meeting.held_on:%-d %B %Y})"
 
 
 class Letter(models.Model):
@@ -344,7 +344,7 @@ class WarningNotice(models.Model):
         ordering = ["-issued_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Warning notice of {self.issued_on:%d %B %Y} to {self.concern.establishment}"
+        return f"Warning notice of {self.issued_on:%-d %B %Y} to {self.concern.establishment}"
 
 
 class StatutoryPower(models.Model):
@@ -465,7 +465,7 @@ class RiseEngagement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"RISE {self.get_kind_display().lower()} for {self.establishment} from {self.started_on:%d %B %Y}"
+        return f"RISE {self.get_kind_display().lower()} for {self.establishment} from {self.started_on:%-d %B %Y}"
 
     @property
     def is_open(self) -> bool:
@@ -494,4 +494,4 @@ class MeetingPack(models.Model):
         ordering = ["-requested_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Review group pack, {self.meeting.held_on:%d %B %Y}"
+        return f"Review group pack, {self.meeting.held_on:%-d %B %Y}"

@@ -32,7 +32,7 @@ class FooterPDF(FPDF):
         self.cell(0, 10, latin1(f"{self.footer_text} - page {self.page_no()} of {{nb}}"), align="C")
 
 
-def _date(value: Any, fmt: str = "%-d %b %Y") -> str:
+def _date(value: Any, fmt: str = "%-d %B %Y") -> str:
     """A date (or an ISO date string, as the agenda snapshot keeps them) for a table; blank when there is none."""
     if value is None or value == "":
         return ""
@@ -289,7 +289,7 @@ def board_summary_pdf(summary: dict[str, Any], *, compress: bool = True) -> byte
     rows: list[dict[str, Any]] = list(summary.get("rows", []))
     title = "Schools causing concern: termly summary for the standards partnership board"
     pdf, out = _landscape(
-        title, f"{authority.name} - schools causing concern, {start:%-d %b %Y} to {end:%-d %b %Y}", compress=compress
+        title, f"{authority.name} - schools causing concern, {start:%-d %B %Y} to {end:%-d %B %Y}", compress=compress
     )
 
     out.heading(title, 16)
@@ -303,10 +303,10 @@ def board_summary_pdf(summary: dict[str, Any], *, compress: bool = True) -> byte
             ["On the register at the end of the term", str(on_register)],
             ["Designated in the term", str(summary.get("designated_in_term", 0))],
             ["Removed in the term", str(summary.get("removed_in_term", 0))],
-            ["Support brokered in current plans: hours", _hours(summary.get("support_hours"))],
-            ["Support brokered in current plans: cost", _money(summary.get("support_cost"))],
-            ["Support commissioned while causing concern: hours", _hours(summary.get("commissioned_hours"))],
-            ["Support commissioned while causing concern: cost", _money(summary.get("commissioned_cost"))],
+            ["Support brokered in the plans in force in the term: hours", _hours(summary.get("support_hours"))],
+            ["Support brokered in the plans in force in the term: cost", _money(summary.get("support_cost"))],
+            ["Support commissioned in the term (by its days in it): hours", _hours(summary.get("commissioned_hours"))],
+            ["Support commissioned in the term (by its days in it): cost", _money(summary.get("commissioned_cost"))],
         ],
         [70, 20],
     )

@@ -73,7 +73,7 @@ class Standing:
 
 
 def _standing_of(inspection: Inspection, policy: ConcernPolicy) -> Standing | None:
-    when = f"{inspection.start_date:%d %B %Y}"
+    when = f"{inspection.start_date:%-d %B %Y}"
     grades = [j.grade for j in inspection.judgements.all()]
     if inspection.overall_effectiveness is not None:
         grade = inspection.overall_effectiveness

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet, Sum
 
+from headway.accounts.notices import name_and_title
 from headway.concerns import rules
 from headway.concerns.models import (
     ActionPlan,
@@ -110,6 +111,48 @@ def support_commissioned(concern: SchoolCausingConcern) -> tuple[Decimal, Decima
     return hours_for(totals["days"] or Decimal(0)), totals["cost"] or Decimal(0)
 
 
+def plan_in_term(concern: SchoolCausingConcern, term_end: dt.date) -> ActionPlan | None:
+    """The action plan the school was working to at the end of the term: the latest version agreed by then."""
+    return concern.plans.filter(agreed_on__lte=term_end).order_by("-version").first()
+
+
+def support_in_term(concern: SchoolCausingConcern, *, term_end: dt.date) -> tuple[Decimal, Decimal]:
+    """Hours and cost of the support brokered in the plan in force in the term (not a later plan's)."""
+    plan = plan_in_term(concern, term_end)
+    if plan is None:
+        return Decimal(0), Decimal(0)
+    totals = BrokeredSupport.objects.filter(plan=plan).aggregate(hours=Sum("hours"), cost=Sum("cost"))
+    return totals["hours"] or Decimal(0), totals["cost"] or Decimal(0)
+
+
+def commissioned_in_term(
+    concern: SchoolCausingConcern, *, term_start: dt.date, term_end: dt.date
+) -> tuple[Decimal, Decimal]:
+    """Hours and cost of the support commissioned for the school while causing concern (as
+    ``support_commissioned``) that fall in the term: a commission counts against each term by its days in it,
+    its days and cost shared out by the share of its calendar days (start to end) inside the term."""
+    from headway.support.models import Commission
+    from headway.support.selectors import hours_for
+
+    commissions = Commission.objects.filter(
+        establishment=concern.establishment,
+        starts_on__gte=concern.designated_on,
+        starts_on__lte=term_end,
+        ends_on__gte=term_start,
+    ).exclude(status=Commission.Status.CANCELLED)
+    if concern.removed_on is not None:
+        commissions = commissions.filter(starts_on__lte=concern.removed_on)
+    days = Decimal(0)
+    cost = Decimal(0)
+    for commission in commissions:
+        length = (commission.ends_on - commission.starts_on).days + 1
+        inside = (min(commission.ends_on, term_end) - max(commission.starts_on, term_start)).days + 1
+        share = Decimal(inside) / Decimal(length)
+        days += commission.days * share
+        cost += commission.cost * share
+    return hours_for(days.quantize(Decimal("0.1"))), cost.quantize(Decimal("0.01"))
+
+
 def concerns_list(local_authority: LocalAuthority) -> list[dict[str, Any]]:
     """What ``headway concerns list --json`` prints for each school on the register."""
     rows: list[dict[str, Any]] = []
@@ -121,9 +164,7 @@ def concerns_list(local_authority: LocalAuthority) -> list[dict[str, Any]]:
                 "name": concern.establishment.name,
                 "since": concern.designated_on.isoformat(),
                 "triggers": [str(t.get("name", "")) for t in concern.triggers],
-                "lead_officer": concern.lead_officer.get_full_name() or concern.lead_officer.get_username()
-                if concern.lead_officer
-                else None,
+                "lead_officer": name_and_title(concern.lead_officer) if concern.lead_officer else None,
                 "status": concern.status,
                 "warning_notice": None
                 if notice is None
@@ -209,7 +250,7 @@ def previous_meeting(meeting: ReviewGroupMeeting) -> ReviewGroupMeeting | None:
 
 def agenda_for(meeting: ReviewGroupMeeting, policy: ConcernPolicy) -> dict[str, Any]:
     """The review group's agenda: every school's category and risk, every school causing concern with its
-    action-plan progress, and the schools with new triggers since the last meeting."""
+    action-plan progress, and the schools with new triggers since the last meeting, up to this meeting's date."""
     from headway.risk.models import CategoryDecision, CategoryProposal
 
     authority = meeting.local_authority
@@ -257,9 +298,7 @@ def agenda_for(meeting: ReviewGroupMeeting, policy: ConcernPolicy) -> dict[str, 
                 "since": concern.designated_on.isoformat(),
                 "months": rules.months_between(concern.designated_on, meeting.held_on),
                 "status": concern.get_status_display(),
-                "lead_officer": concern.lead_officer.get_full_name() or concern.lead_officer.get_username()
-                if concern.lead_officer
-                else "",
+                "lead_officer": name_and_title(concern.lead_officer) if concern.lead_officer else "",
                 "triggers": [t.get("label") or t.get("name") for t in concern.triggers],
                 "plan_version": plan.version if plan else None,
                 "last_review": review.reviewed_on.isoformat() if review else None,
@@ -276,10 +315,14 @@ def agenda_for(meeting: ReviewGroupMeeting, policy: ConcernPolicy) -> dict[str, 
             }
         )
 
+    # New triggers: the rounds whose evidence date falls after the previous meeting and on or before this
+    # meeting's own date (not today's), so a past meeting's agenda shows what was new for that meeting.
     new_triggers: list[dict[str, Any]] = []
-    proposals = CategoryProposal.objects.filter(round__local_authority=authority).exclude(triggers=[])
+    proposals = CategoryProposal.objects.filter(
+        round__local_authority=authority, round__as_of__lte=meeting.held_on
+    ).exclude(triggers=[])
     if since is not None:
-        proposals = proposals.filter(round__opened_at__date__gt=since)
+        proposals = proposals.filter(round__as_of__gt=since)
     seen: set[int] = set()
     for proposal in proposals.select_related("establishment", "round").order_by(
         "-round__opened_at", "establishment__name"
@@ -313,7 +356,8 @@ def agenda_for(meeting: ReviewGroupMeeting, policy: ConcernPolicy) -> dict[str, 
 
 def board_summary(local_authority: LocalAuthority, *, term_start: dt.date, term_end: dt.date) -> dict[str, Any]:
     """The termly summary for the standards partnership board: every school causing concern in the term,
-    time in category, progress at the latest review and the support given."""
+    time in category, progress at the latest review and the support given in the term: the support brokered in
+    the plan in force in the term, and the commissioned support counted by its days in the term."""
     concerns = (
         SchoolCausingConcern.objects.filter(establishment__local_authority=local_authority, designated_on__lte=term_end)
         .exclude(removed_on__lt=term_start)
@@ -327,10 +371,10 @@ def board_summary(local_authority: LocalAuthority, *, term_start: dt.date, term_
     commissioned_cost = Decimal(0)
     for concern in concerns:
         review = latest_review(concern)
-        hours, cost = support_totals(concern)
+        hours, cost = support_in_term(concern, term_end=term_end)
         total_hours += hours
         total_cost += cost
-        c_hours, c_cost = support_commissioned(concern)
+        c_hours, c_cost = commissioned_in_term(concern, term_start=term_start, term_end=term_end)
         commissioned_hours += c_hours
         commissioned_cost += c_cost
         end = concern.removed_on if concern.removed_on and concern.removed_on <= term_end else term_end

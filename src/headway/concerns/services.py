@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from headway.accounts import audit
 from headway.accounts.models import Role, User
+from headway.accounts.notices import person_name
 from headway.concerns import rules
 from headway.concerns.models import (
     AcademyContact,
@@ -142,8 +143,8 @@ def _decision(
         )
     if discussed_with_head_on > meeting.held_on:
         raise ConcernRuleError(
-            f"The headteacher must be spoken to first: {discussed_with_head_on:%d %B %Y} is after the meeting "
-            f"of {meeting.held_on:%d %B %Y}."
+            f"The headteacher must be spoken to first: {discussed_with_head_on:%-d %B %Y} is after the meeting "
+            f"of {meeting.held_on:%-d %B %Y}."
         )
     decision = ReviewGroupDecision.objects.create(
         meeting=meeting,
@@ -223,7 +224,7 @@ def designate(
     current = open_concern(establishment)
     if current is not None:
         raise ConcernRuleError(
-            f"{establishment.name} has been causing concern since {current.designated_on:%d %B %Y}; "
+            f"{establishment.name} has been causing concern since {current.designated_on:%-d %B %Y}; "
             "record a decision to keep it instead."
         )
     found_triggers, evidence = _default_triggers(establishment)
@@ -349,9 +350,9 @@ def remove(
 
 def _check_lead_officer(officer: User, establishment: Establishment) -> None:
     if not officer.is_active or officer.role not in {Role.LA_ADMIN, Role.LA_OFFICER}:
-        raise ConcernRuleError(f"{officer.get_username()} is not an officer of the LA.")
+        raise ConcernRuleError(f"{person_name(officer)} is not an officer of the LA.")
     if officer.local_authority_id != establishment.local_authority_id:
-        raise ConcernRuleError(f"{officer.get_username()} is not an officer of {establishment.local_authority.name}.")
+        raise ConcernRuleError(f"{person_name(officer)} is not an officer of {establishment.local_authority.name}.")
 
 
 def lead_officer_assign(*, concern: SchoolCausingConcern, officer: User, reason: str, by: User) -> None:
@@ -481,7 +482,7 @@ def warning_notice_outcome(*, notice: WarningNotice, complied: bool, on: dt.date
         raise ConcernRuleError("Say why.")
     if not complied and on <= notice.compliance_ends_on:
         raise ConcernRuleError(
-            f"The compliance period runs until {notice.compliance_ends_on:%d %B %Y}: non-compliance can be recorded "
+            f"The compliance period runs until {notice.compliance_ends_on:%-d %B %Y}: non-compliance can be recorded "
             "only after it ends."
         )
     with transaction.atomic():
@@ -579,7 +580,7 @@ def power_use(
             "after written notice, or been judged to need special measures or significant improvement."
         )
     if decided_on < found.since:
-        raise ConcernRuleError(f"{school.name} became eligible for intervention only on {found.since:%d %B %Y}.")
+        raise ConcernRuleError(f"{school.name} became eligible for intervention only on {found.since:%-d %B %Y}.")
     if starts_on < decided_on:
         raise ConcernRuleError("A power cannot start before it is decided.")
     rule = policy.statutory_powers[power]
@@ -605,10 +606,17 @@ def power_use(
 
 
 def power_end(*, power: StatutoryPower, ends_on: dt.date, reason: str, by: User) -> None:
+    """Record the end of a statutory power of intervention: the day it ends (not before it started; a planned
+    end may be in the future) and the reason, which the audit trail keeps."""
     if power.ends_on is not None:
-        raise ConcernRuleError("This power's end is already recorded.")
-    if ends_on < power.starts_on or not reason.strip():
-        raise ConcernRuleError("Give an end date on or after the start, and the reason.")
+        raise ConcernRuleError(f"This power's end is already recorded: it ended on {power.ends_on:%-d %B %Y}.")
+    problems = []
+    if ends_on < power.starts_on:
+        problems.append(f"The power cannot end before it started on {power.starts_on:%-d %B %Y}.")
+    if not reason.strip():
+        problems.append("Give the reason the power ends.")
+    if problems:
+        raise ConcernRuleError(*problems)
     with transaction.atomic():
         power.ends_on = ends_on
         power.save(update_fields=["ends_on"])

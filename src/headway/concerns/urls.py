@@ -1,6 +1,6 @@
 from django.urls import path
 
-from headway.concerns import views
+from headway.concerns import power_views, views
 from headway.concerns.rise_views import rise_end, rise_school
 
 app_name = "concerns"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("schools/<int:urn>/plan/review/", views.plan_review, name="plan_review"),
     path("schools/<int:urn>/monitoring/", views.monitoring_meeting, name="monitoring"),
     path("schools/<int:urn>/powers/", views.power, name="power"),
+    path("powers/<int:power_id>/end/", power_views.power_end, name="power_end"),
     path("schools/<int:urn>/statement-of-action/", views.statement_of_action, name="statement"),
     path("schools/<int:urn>/academy-contacts/", views.academy_contact, name="academy_contact"),
     path("schools/<int:urn>/rise/", rise_school, name="rise"),

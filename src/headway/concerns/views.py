@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms.utils import ErrorDict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_safe
 from headway import background
 from headway.accounts import permissions
 from headway.accounts.models import User
+from headway.accounts.notices import person_name
 from headway.concerns import packs, rules, selectors, services
 from headway.concerns.downloads import register_table
 from headway.concerns.forms import (
@@ -35,6 +37,7 @@ from headway.concerns.forms import (
     MinutesForm,
     MonitoringMeetingForm,
     PlanReviewForm,
+    PlanRows,
     StatementOfActionForm,
     StatutoryPowerForm,
     WarningNoticeOutcomeForm,
@@ -221,7 +224,7 @@ def lead_officer(request: HttpRequest, urn: int) -> HttpResponse:
                 concern=concern, officer=officer, reason=form.cleaned_data["reason"], by=permissions.signed_in(request)
             ),
         ):
-            return _done(request, f"{officer.get_full_name() or officer.get_username()} is the lead officer.", urn)
+            return _done(request, f"{person_name(officer)} is the lead officer.", urn)
     return _form_page(request, form, establishment=establishment, title="Assign the lead officer", button="Assign")
 
 
@@ -255,15 +258,23 @@ def judgement(request: HttpRequest, urn: int) -> HttpResponse:
 
 @login_required
 def plan_record(request: HttpRequest, urn: int) -> HttpResponse:
+    """Records the action plan, or revises it. Its milestones, actions and brokered support are rows: an "Add
+    another" or "Remove" button posts the page back with the row added or removed, and saves nothing."""
     establishment, concern = _case(request, urn)
     current = selectors.current_plan(concern)
+    posted = request.POST if request.method == "POST" else None
+    rows = PlanRows(posted, plan=current)
     form = ActionPlanForm(
-        request.POST or None,
+        None if rows.changed else posted,
         revising=current is not None,
         initial=ActionPlanForm.initial_from(current) if current is not None else None,
     )
-    if request.method == "POST" and form.is_valid():
+    if rows.changed and posted is not None:
+        form = ActionPlanForm(posted, revising=current is not None)
+        vars(form)["_errors"] = ErrorDict()  # a row added or removed: show what was typed, not errors
+    if posted is not None and not rows.changed and all([form.is_valid(), rows.is_valid()]):
         data = form.cleaned_data
+        lists = rows.cleaned()
         if attempt(
             form,
             lambda: services.action_plan_record(
@@ -272,20 +283,24 @@ def plan_record(request: HttpRequest, urn: int) -> HttpResponse:
                 where_in_a_year=data["where_in_a_year"],
                 monitoring_arrangements=data["monitoring_arrangements"],
                 agreed_on=data["agreed_on"],
-                milestones=data["milestones"],
-                actions=data["actions"],
-                support=data["support"],
+                milestones=lists["milestones"],
+                actions=lists["actions"],
+                support=lists["support"],
                 by=permissions.signed_in(request),
                 change_reason=data.get("change_reason", ""),
             ),
         ):
             return _done(request, "Action plan revised." if current else "Action plan recorded.", urn)
-    return _form_page(
+    return render(
         request,
-        form,
-        establishment=establishment,
-        title=f"Revise the action plan (version {current.version})" if current else "Record the action plan",
-        button="Save the action plan",
+        "concerns/plan_form.html",
+        {
+            "form": form,
+            "rows": rows,
+            "has_errors": bool(form.errors) or rows.has_errors(),
+            "school": establishment,
+            "title": f"Revise the action plan (version {current.version})" if current else "Record the action plan",
+        },
     )
 
 
@@ -372,9 +387,9 @@ def notice_outcome(request: HttpRequest, notice_id: int) -> HttpResponse:
         request,
         form,
         establishment=notice.concern.establishment,
-        title=f"Outcome of the warning notice of {notice.issued_on:%d %B %Y}",
+        title=f"Outcome of the warning notice of {notice.issued_on:%-d %B %Y}",
         button="Record the outcome",
-        intro=f"The compliance period ends on {notice.compliance_ends_on:%d %B %Y}.",
+        intro=f"The compliance period ends on {notice.compliance_ends_on:%-d %B %Y}.",
     )
 
 
@@ -513,7 +528,7 @@ def academy_response(request: HttpRequest, contact_id: int) -> HttpResponse:
         establishment=establishment,
         title=f"Response of the {contact.get_raised_with_display().lower()}",
         button="Record the response",
-        intro=f"Sent on {contact.sent_on:%d %B %Y}: {contact.what_was_sent}",
+        intro=f"Sent on {contact.sent_on:%-d %B %Y}: {contact.what_was_sent}",
     )
 
 
@@ -587,7 +602,7 @@ def meetings(request: HttpRequest) -> HttpResponse:
         meeting = services.meeting_schedule(
             local_authority=authority, held_on=form.cleaned_data["held_on"], by=permissions.signed_in(request)
         )
-        messages.success(request, f"Meeting of {meeting.held_on:%d %B %Y} scheduled.")
+        messages.success(request, f"Meeting of {meeting.held_on:%-d %B %Y} scheduled.")
         return redirect("concerns:meeting", meeting_id=meeting.pk)
     return render(
         request,

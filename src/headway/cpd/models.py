@@ -56,7 +56,7 @@ class Course(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} on {self.runs_on:%d %B %Y}"
+        return f"{self.title} on {self.runs_on:%-d %B %Y}"
 
     @property
     def traded(self) -> bool:

@@ -78,7 +78,7 @@ class SettingInspection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.setting} inspected {self.inspected_on:%d %B %Y}"
+        return f"{self.setting} inspected {self.inspected_on:%-d %B %Y}"
 
 
 class SettingRound(models.Model):
@@ -98,7 +98,7 @@ class SettingRound(models.Model):
         ordering = ["-opened_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.policy_title}, as of {self.as_of:%d %B %Y}"
+        return f"{self.policy_title}, as of {self.as_of:%-d %B %Y}"
 
 
 class SettingProposal(models.Model):
@@ -148,7 +148,7 @@ class SettingVisit(models.Model):
         ordering = ["-planned_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Visit to {self.setting} on {self.planned_on:%d %B %Y}"
+        return f"Visit to {self.setting} on {self.planned_on:%-d %B %Y}"
 
 
 class SettingNoteOfVisit(models.Model):
@@ -185,7 +185,7 @@ class SettingCausingConcern(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.setting} causing concern since {self.since:%d %B %Y}"
+        return f"{self.setting} causing concern since {self.since:%-d %B %Y}"
 
     @property
     def is_open(self) -> bool:

@@ -188,13 +188,15 @@ def concern_open(
 def concern_remove(
     *, concern: SettingCausingConcern, removed_on: dt.date, reason: str, by: User
 ) -> SettingCausingConcern:
-    if not concern.is_open:
-        raise SettingRuleError("This setting is no longer causing concern.")
     if not reason.strip():
         raise SettingRuleError("Say why the setting no longer causes concern.")
-    if removed_on < concern.since:
-        raise SettingRuleError("The setting cannot stop causing concern before it started.")
     with transaction.atomic():
+        # Locked and read again, so that two people removing it at once record one removal, not two.
+        concern = SettingCausingConcern.objects.select_for_update().get(pk=concern.pk)
+        if not concern.is_open:
+            raise SettingRuleError("This setting is no longer causing concern.")
+        if removed_on < concern.since:
+            raise SettingRuleError("The setting cannot stop causing concern before it started.")
         concern.removed_on = removed_on
         concern.removal_reason = reason
         concern.save(update_fields=["removed_on", "removal_reason"])

@@ -93,7 +93,7 @@ class Inspection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.establishment} inspected {self.start_date:%d %B %Y}"
+        return f"{self.establishment} inspected {self.start_date:%-d %B %Y}"
 
     @property
     def is_graded(self) -> bool:

@@ -295,4 +295,4 @@ class LocalEvidenceValue(models.Model):
         indexes = [models.Index(fields=["establishment", "name", "recorded_on"])]
 
     def __str__(self) -> str:
-        return f"{self.establishment}: {self.name} = {self.value} from {self.recorded_on:%d %B %Y}"
+        return f"{self.establishment}: {self.name} = {self.value} from {self.recorded_on:%-d %B %Y}"

@@ -90,8 +90,8 @@ def link_officer_assign(
             return current
         if current is not None and starts_on < current.starts_on:
             raise ValueError(
-                f"{current.officer} has been link officer for {establishment} since {current.starts_on:%d %B %Y}; "
-                "a new assignment cannot start before that."
+                f"{current.officer.get_full_name() or 'The current link officer'} has been link officer for "
+                f"{establishment} since {current.starts_on:%-d %B %Y}; a new assignment cannot start before that."
             )
         before = None
         if current is not None:
@@ -165,19 +165,24 @@ def area_officer_add(
 def area_officer_end(
     *, assignment: AreaOfficer, ends_on: dt.date, reason: str, by: User | None, actor_name: str = ""
 ) -> AreaOfficer:
-    """End an officer's role for an area on ``ends_on`` (their last day). The assignment is kept. Audited."""
-    if assignment.ends_on is not None:
-        raise AreaRuleError(
-            f"{_name(assignment.officer)}'s role for the {assignment.area.title} already ended on "
-            f"{assignment.ends_on.day} {assignment.ends_on:%B %Y}."
-        )
-    if ends_on < assignment.starts_on:
-        raise AreaRuleError(
-            f"The role started on {assignment.starts_on.day} {assignment.starts_on:%B %Y}: it cannot end before that."
-        )
+    """End an officer's role for an area on ``ends_on`` (their last day). The assignment is kept. Audited; the
+    assignment is locked and read again first, so two people ending it at once record one end, not two."""
     if not reason.strip():
         raise AreaRuleError("Say why the role ends.")
     with transaction.atomic():
+        assignment = (
+            AreaOfficer.objects.select_for_update(of=("self",)).select_related("area", "officer").get(pk=assignment.pk)
+        )
+        if assignment.ends_on is not None:
+            raise AreaRuleError(
+                f"{_name(assignment.officer)}'s role for the {assignment.area.title} already ended on "
+                f"{assignment.ends_on.day} {assignment.ends_on:%B %Y}."
+            )
+        if ends_on < assignment.starts_on:
+            raise AreaRuleError(
+                f"The role started on {assignment.starts_on.day} {assignment.starts_on:%B %Y}: it cannot end before "
+                "that."
+            )
         assignment.ends_on = ends_on
         assignment.save(update_fields=["ends_on"])
         audit.record(

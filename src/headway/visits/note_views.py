@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from headway.accounts import audit, permissions
+from headway.accounts import permissions
 from headway.accounts.models import Role
 from headway.visits import notes
 from headway.visits.models import NoteOfVisit, Notice, SelfEvaluation, Visit
@@ -73,11 +73,15 @@ def note_create(request: HttpRequest, visit_id: int) -> HttpResponse:
         raise PermissionDenied
     form = TemplateChoiceForm(request.POST or None, initial={"template": "standard"})
     if request.method == "POST" and form.is_valid():
-        note = notes.note_create(
-            visit=visit, template_name=form.cleaned_data["template"], author=permissions.signed_in(request)
-        )
-        messages.success(request, "Draft note started.")
-        return redirect("notes:edit", pk=note.pk)
+        try:
+            note = notes.note_create(
+                visit=visit, template_name=form.cleaned_data["template"], author=permissions.signed_in(request)
+            )
+        except notes.NoteWorkflowError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Draft note started.")
+            return redirect("notes:edit", pk=note.pk)
     return render(request, "visits/note_create.html", {"visit": visit, "form": form})
 
 
@@ -98,7 +102,10 @@ def note_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "response": notes.school_response(note),
             "can_write": can_write,
             "can_respond": permissions.can_respond_to_note(user, note),
-            "history": audit.history_for(note).order_by("occurred_at", "id") if can_write else [],
+            "history": notes.history(note) if can_write else [],
+            "no_school_users": (
+                can_write and note.status == NoteOfVisit.Status.DRAFT and not notes.school_has_users(note)
+            ),
             "next_version": NoteOfVisit.objects.filter(previous_version=note).first(),
             "evaluation": evaluation,
             "reason_form": ReasonForm() if can_write and note.status == NoteOfVisit.Status.FINAL else None,
@@ -154,6 +161,16 @@ def _transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def note_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sends the draft. When no one at the school has an account, no one would be told: the page says so and
+    asks again, and sends only when the officer confirms (``no_users_confirmed``)."""
+    note = _note_for(request, pk)
+    if (
+        permissions.can_write_note(request.user, note.visit)
+        and note.status == NoteOfVisit.Status.DRAFT
+        and not notes.school_has_users(note)
+        and request.POST.get("no_users_confirmed") != "yes"
+    ):
+        return render(request, "visits/note_send_confirm.html", {"note": note})
     return _transition(request, pk, "send")
 
 

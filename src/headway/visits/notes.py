@@ -20,9 +20,11 @@ from django.utils import timezone
 
 from headway.accounts import audit, permissions
 from headway.accounts.models import User
+from headway.accounts.notices import school_users
 from headway.visits import notifications
 from headway.visits.models import NoteOfVisit, Visit
 from headway.visits.note_templates import NoteTemplate, note_template_named
+from headway.visits.planning import visit_mark_done
 
 Status = NoteOfVisit.Status
 
@@ -71,16 +73,32 @@ def _refresh(target: NoteOfVisit, source: NoteOfVisit) -> NoteOfVisit:
     """Copy the saved state back onto the caller's object, so it sees what the transition did."""
     for f in NoteOfVisit._meta.concrete_fields:
         setattr(target, f.attname, getattr(source, f.attname))
+    visit = target._state.fields_cache.get("visit")
+    if isinstance(visit, Visit) and visit.pk == source.visit_id:
+        visit.status = source.visit.status  # writing or sending may have marked the visit done
     return target
 
 
 # Writing ------------------------------------------------------------------------------------------------------
 
 
+def _visit_done(note: NoteOfVisit, by: User) -> None:
+    """Writing a note of visit says the visit took place: a planned visit becomes done (audited as the visit
+    planning pages do it). A visit already done stays so; a cancelled visit has no note (``note_create``).
+    Called inside the caller's transaction; the visit's row is locked so two saves mark it once."""
+    visit = Visit.objects.select_for_update().get(pk=note.visit_id)
+    if visit.status == Visit.Status.PLANNED:
+        visit_mark_done(visit=visit, by=by, reason="A note of the visit was written.")
+        note.visit.status = visit.status
+
+
 def note_create(*, visit: Visit, template_name: str, author: User) -> NoteOfVisit:
-    """A new draft note of visit, laid out by the named template."""
+    """A new draft note of visit, laid out by the named template. A cancelled visit did not take place, so it
+    has no note."""
     if not permissions.can_write_note(author, visit):
         raise NoteWorkflowError("Cannot write a note: only the visit's officer or the authority's staff can.")
+    if visit.status == Visit.Status.CANCELLED:
+        raise NoteWorkflowError("Cannot write a note: the visit was cancelled.")
     note_template_named(template_name)  # raises NoteTemplateError for an unknown or broken template
     with transaction.atomic():
         note = NoteOfVisit.objects.create(visit=visit, template_name=template_name, author=author)
@@ -138,7 +156,8 @@ def note_update(
     actions: str = "",
     next_steps: str = "",
 ) -> NoteOfVisit:
-    """Change a draft's content. Anything but a draft is read-only."""
+    """Change a draft's content. Anything but a draft is read-only. Saving a note with something written in it
+    marks its visit done, if it was still planned: the note says the visit took place."""
     from headway.visits.self_evaluation import self_grades_for
 
     with transaction.atomic():
@@ -156,14 +175,23 @@ def note_update(
         locked.next_steps = next_steps.strip() if template.next_steps else ""
         locked.save()
         _record(locked, by, "note.updated", before)
+        if locked.sections or locked.judgements:
+            _visit_done(locked, by)
     return _refresh(note, locked)
 
 
 # The workflow -------------------------------------------------------------------------------------------------
 
 
+def school_has_users(note: NoteOfVisit) -> bool:
+    """Whether anyone at the note's school has an active Headway account, so would be told the note is sent."""
+    return bool(school_users(note.visit.establishment_id))
+
+
 def note_send(*, note: NoteOfVisit, by: User) -> NoteOfVisit:
-    """Send a draft to the headteacher: the school's users get a notice and an email."""
+    """Send a draft to the headteacher: the school's users get a notice and an email. When the school has no
+    users the note is still sent (the pages ask first); the audit trail says no one was told. Sending marks the
+    visit done if it is still planned."""
     with transaction.atomic():
         locked = _locked(note)
         _require_writer(locked, by, "send the note")
@@ -174,7 +202,9 @@ def note_send(*, note: NoteOfVisit, by: User) -> NoteOfVisit:
         locked.status = Status.SENT
         locked.sent_at = timezone.now()
         locked.save()
-        _record(locked, by, "note.sent", before)
+        told = "" if school_has_users(locked) else "No one at the school has a Headway account, so no one was told."
+        _record(locked, by, "note.sent", before, reason=told)
+        _visit_done(locked, by)
         notifications.note_awaiting_school(locked)
     return _refresh(note, locked)
 
@@ -331,6 +361,36 @@ def written_sections(note: NoteOfVisit) -> list[dict[str, str]]:
         for s in template.sections
         if note.sections.get(s.key)
     ]
+
+
+# What each event of a note's audit trail means, as the note's page says it.
+EVENT_WORDS = {
+    "note.created": "Started the note",
+    "note.updated": "Saved the draft",
+    "note.sent": "Sent the note to the school",
+    "note.agreed": "Agreed the note",
+    "note.marked_inaccurate": "Marked the note inaccurate",
+    "note.finalised": "Made the note final",
+    "note.shared_with_governors": "Shared the note with the chair of governors",
+    "note.correction_started": "Started a corrected version",
+}
+
+
+def history(note: NoteOfVisit) -> list[dict[str, Any]]:
+    """The note's audit trail, oldest first, in words: when, who (name and job title), what and why."""
+    from headway.accounts.notices import name_and_title
+
+    rows = []
+    for event in audit.history_for(note).select_related("actor").order_by("occurred_at", "id"):
+        rows.append(
+            {
+                "when": event.occurred_at,
+                "who": name_and_title(event.actor) if event.actor is not None else "Headway",
+                "what": EVENT_WORDS.get(event.verb, "Changed the note"),
+                "why": event.reason,
+            }
+        )
+    return rows
 
 
 def school_response(note: NoteOfVisit) -> str:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from headway.accounts.notices import name_and_title
 from headway.reports.pdf_text import latin1
 from headway.visits.models import NoteOfVisit
 from headway.visits.note_templates import note_template_named
@@ -46,7 +47,7 @@ def note_pdf(note: NoteOfVisit) -> bytes:
     heading(f"Note of visit: {visit.establishment.name}", 16)
     para(f"URN {visit.establishment.urn}. {visit.purpose}, {visit.planned_on:%-d %B %Y}.")
     para(f"{template.title}. Version {note.version}. Status: {note.get_status_display()}.", "I")
-    para(f"Written by {note.author.get_full_name() or note.author.username}.")
+    para(f"Written by {name_and_title(note.author)}.")
     if note.sections.get("deep_dive_subject"):
         para(f"Deep-dive subject: {note.sections['deep_dive_subject']}")
     for section in written_sections(note):

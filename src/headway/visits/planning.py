@@ -538,8 +538,9 @@ def visit_add(*, establishment: Establishment, planned_on: dt.date, purpose: str
     return visit
 
 
-def visit_mark_done(*, visit: Visit, by: User) -> Visit:
-    """Record that a planned visit took place. Audited."""
+def visit_mark_done(*, visit: Visit, by: User, reason: str = "") -> Visit:
+    """Record that a planned visit took place. Audited (with why, when it is not the officer's own word, e.g.
+    a note of the visit was written)."""
     if visit.status != Visit.Status.PLANNED:
         raise ValueError("Only a planned visit can be marked done.")
     with transaction.atomic():
@@ -551,6 +552,7 @@ def visit_mark_done(*, visit: Visit, by: User) -> Visit:
             target=visit,
             before={"status": Visit.Status.PLANNED},
             after={"status": Visit.Status.DONE},
+            reason=reason,
         )
     return visit
 

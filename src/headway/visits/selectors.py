@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from headway.accounts import permissions
 from headway.accounts.models import User
 from headway.risk.models import CategoryDecision
-from headway.risk.selectors import current_decision
+from headway.risk.selectors import current_decisions
 from headway.schools.models import Establishment, LinkOfficerAssignment, LocalAuthority
 from headway.schools.selectors import caseload
 from headway.visits.models import (
@@ -90,6 +91,36 @@ def circumstances_of(establishment: Establishment, start_year: int) -> list[Circ
     )
 
 
+@dataclass(frozen=True)
+class CircumstanceRow:
+    circumstance: Circumstance
+    years: str  # the academic years it is current in, as "2024/25 to 2025/26", "2025/26 onwards"
+
+
+def _year_label(day: dt.date) -> str:
+    start = day.year if day.month >= 9 else day.year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def circumstances_all(establishment: Establishment) -> list[CircumstanceRow]:
+    """Every circumstance recorded for the school, whatever the academic year, latest first, each with the
+    academic years it is current in."""
+    rows = []
+    for circumstance in (
+        Circumstance.objects.filter(establishment=establishment)
+        .select_related("recorded_by")
+        .order_by("-starts_on", "-pk")
+    ):
+        first = _year_label(circumstance.starts_on)
+        if circumstance.ends_on is None:
+            years = f"{first} onwards"
+        else:
+            last = _year_label(circumstance.ends_on)
+            years = first if last == first else f"{first} to {last}"
+        rows.append(CircumstanceRow(circumstance, years))
+    return rows
+
+
 @dataclass
 class CaseloadRow:
     establishment: Establishment
@@ -107,30 +138,41 @@ def caseload_rows(officer: User, *, start_year: int, today: dt.date, viewer: Use
     """Each school the officer is link officer for: its category, next visit, last visit (the latest before
     today, not cancelled), and the year's visits planned (not cancelled), done and overdue (still planned, date
     passed). With ``viewer``, the note and self-evaluation links of the next and last visits they may follow."""
+    schools = list(caseload(officer, today=today).order_by("name"))
+    # Every school's visits, decision and links read at once: the page's queries do not grow with its schools.
+    visits_of: dict[int, list[Visit]] = {}
+    for visit in Visit.objects.filter(establishment__in=schools, academic_year__start_year=start_year).exclude(
+        status=Visit.Status.CANCELLED
+    ):
+        visits_of.setdefault(visit.establishment_id, []).append(visit)
+    decisions = {
+        d.proposal.establishment_id: d
+        for d in current_decisions(Establishment.objects.filter(pk__in=[s.pk for s in schools]))
+    }
     rows = []
-    for school in caseload(officer, today=today).order_by("name"):
-        visits = [
-            v
-            for v in Visit.objects.filter(establishment=school, academic_year__start_year=start_year)
-            if v.status != Visit.Status.CANCELLED
-        ]
+    for school in schools:
+        visits = visits_of.get(school.pk, [])
+        for visit in visits:
+            visit.establishment = school  # the links below name the school without reading it again
         upcoming = [v for v in visits if v.status == Visit.Status.PLANNED and v.planned_on >= today]
         past = [v for v in visits if v.planned_on < today]
-        row = CaseloadRow(
-            establishment=school,
-            decision=current_decision(school),
-            next_visit=min(upcoming, key=lambda v: v.planned_on) if upcoming else None,
-            planned=len(visits),
-            done=sum(1 for v in visits if v.status == Visit.Status.DONE),
-            overdue=sum(1 for v in visits if is_overdue(v, today)),
-            last_visit=max(past, key=lambda v: (v.planned_on, v.pk)) if past else None,
+        rows.append(
+            CaseloadRow(
+                establishment=school,
+                decision=decisions.get(school.pk),
+                next_visit=min(upcoming, key=lambda v: v.planned_on) if upcoming else None,
+                planned=len(visits),
+                done=sum(1 for v in visits if v.status == Visit.Status.DONE),
+                overdue=sum(1 for v in visits if is_overdue(v, today)),
+                last_visit=max(past, key=lambda v: (v.planned_on, v.pk)) if past else None,
+            )
         )
-        if viewer is not None:
-            shown = [v for v in (row.next_visit, row.last_visit) if v is not None]
-            links = {item.visit.pk: item for item in visit_links(viewer, shown)}
+    if viewer is not None:
+        shown = [v for row in rows for v in (row.next_visit, row.last_visit) if v is not None]
+        links = {item.visit.pk: item for item in visit_links(viewer, shown)}
+        for row in rows:
             row.next_links = links.get(row.next_visit.pk) if row.next_visit else None
             row.last_links = links.get(row.last_visit.pk) if row.last_visit else None
-        rows.append(row)
     return rows
 
 
@@ -161,6 +203,20 @@ class CapacityRow:
     @property
     def visits(self) -> int:
         return sum(cell.visits for cell in self.cells)
+
+    @property
+    def available_days(self) -> Decimal | None:
+        """The days the officer has for visits in the year: None until they are set for every half-term."""
+        days = [cell.available_days for cell in self.cells]
+        if not days or any(d is None for d in days):
+            return None
+        return sum((d for d in days if d is not None), Decimal(0))
+
+    @property
+    def over(self) -> bool:
+        """More visits than days in some half-term, or in the year."""
+        year = self.available_days
+        return any(cell.over for cell in self.cells) or (year is not None and self.visits > year)
 
 
 def capacity(academic_year: AcademicYear) -> tuple[list[HalfTerm], list[CapacityRow]]:
@@ -272,3 +328,153 @@ def latest_note_visible(user: User, establishment: Establishment) -> NoteOfVisit
         if permissions.can_view_note(user, note):
             return note
     return None
+
+
+# The year's visit plan page (headway.visits.plan_views) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TermCount:
+    """The year's visits in one half-term: still planned, done and cancelled."""
+
+    half_term: HalfTerm
+    planned: int
+    done: int
+    cancelled: int
+
+
+@dataclass(frozen=True)
+class PlanBuilt:
+    """The latest build of the year's plan: when, and by whom (empty when the computer did it)."""
+
+    at: dt.datetime
+    by: str
+
+
+@dataclass(frozen=True)
+class PlanOverview:
+    academic_year: AcademicYear
+    built: PlanBuilt | None
+    terms: list[TermCount]
+    visits: int
+    schools_with_visits: int
+    outside_terms: int
+
+    @property
+    def exists(self) -> bool:
+        """Whether the year has a plan: it has been built, or has visits (added by hand, say)."""
+        return self.built is not None or self.visits > 0
+
+    @property
+    def planned(self) -> int:
+        return sum(term.planned for term in self.terms)
+
+    @property
+    def done(self) -> int:
+        return sum(term.done for term in self.terms)
+
+
+def _counts_by_half_term(of_year: QuerySet[Visit], half_terms: list[HalfTerm], **extra: Any) -> dict[str, int]:
+    """One aggregate query: for each half-term, its visits planned, done and cancelled, with ``extra``."""
+    aggregates: dict[str, Any] = dict(extra)
+    for half_term in half_terms:
+        within = Q(planned_on__gte=half_term.starts_on, planned_on__lte=half_term.ends_on)
+        for status in (Visit.Status.PLANNED, Visit.Status.DONE, Visit.Status.CANCELLED):
+            aggregates[f"{status}_{half_term.number}"] = Count("pk", filter=within & Q(status=status))
+    return {key: int(value or 0) for key, value in of_year.aggregate(**aggregates).items()}
+
+
+def plan_overview(academic_year: AcademicYear) -> PlanOverview:
+    """Whether the year's plan has been built (when, by whom), and its visits planned, done and cancelled in each
+    half-term. Four queries, whatever the number of schools and visits."""
+    from headway.accounts.models import AuditEvent
+
+    event = (
+        AuditEvent.objects.filter(
+            verb="visit_plan.built", target_type="visits.academicyear", target_id=str(academic_year.pk)
+        )
+        .select_related("actor")
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+    built = None
+    if event is not None:
+        built = PlanBuilt(at=event.occurred_at, by=event.actor.get_full_name() if event.actor is not None else "")
+    half_terms = list(academic_year.half_terms.order_by("number"))
+    counts = _counts_by_half_term(
+        Visit.objects.filter(academic_year=academic_year),
+        half_terms,
+        visits=Count("pk", filter=~Q(status=Visit.Status.CANCELLED)),
+        everything=Count("pk"),
+        schools=Count("establishment", distinct=True, filter=~Q(status=Visit.Status.CANCELLED)),
+    )
+    terms = [
+        TermCount(
+            half_term=h,
+            planned=counts[f"planned_{h.number}"],
+            done=counts[f"done_{h.number}"],
+            cancelled=counts[f"cancelled_{h.number}"],
+        )
+        for h in half_terms
+    ]
+    in_terms = sum(t.planned + t.done + t.cancelled for t in terms)
+    return PlanOverview(
+        academic_year=academic_year,
+        built=built,
+        terms=terms,
+        visits=counts["visits"],
+        schools_with_visits=counts["schools"],
+        outside_terms=counts["everything"] - in_terms,
+    )
+
+
+@dataclass(frozen=True)
+class RebuildEffect:
+    """What a rebuild of the year's plan would keep and what it would plan again, as ``visit_plan_build`` does:
+    it keeps visits done or cancelled, moved or added by hand, planned before today, or with a note of visit or
+    the school's self-evaluation; it plans again the other planned visits from today on."""
+
+    done: int
+    cancelled: int
+    by_hand: int
+    past: int
+    written: int
+    not_planned: int
+    replanned: int
+
+
+def rebuild_effect(academic_year: AcademicYear, *, today: dt.date) -> RebuildEffect:
+    """The visits of the year a rebuild today keeps, by reason, and those it plans again (only open schools with
+    a confirmed category are planned: the others' visits stay, ``not_planned``). Two queries."""
+    planned = Q(status=Visit.Status.PLANNED)
+    upcoming = planned & Q(generated=True, moved_by_hand=False, planned_on__gte=today)
+    planned_schools = (
+        Establishment.objects.filter(local_authority_id=academic_year.local_authority_id, status__istartswith="open")
+        .filter(proposals__decisions__isnull=False)
+        .values("pk")
+    )
+    in_plan = Q(establishment_id__in=planned_schools)
+    visits = Visit.objects.filter(academic_year=academic_year)
+    counts = visits.aggregate(
+        done=Count("pk", filter=Q(status=Visit.Status.DONE)),
+        cancelled=Count("pk", filter=Q(status=Visit.Status.CANCELLED)),
+        by_hand=Count("pk", filter=planned & (Q(moved_by_hand=True) | Q(generated=False))),
+        past=Count("pk", filter=planned & Q(generated=True, moved_by_hand=False, planned_on__lt=today)),
+        upcoming=Count("pk", filter=upcoming & in_plan),
+        not_planned=Count("pk", filter=upcoming & ~in_plan),
+    )
+    written = (
+        visits.filter(upcoming & in_plan)
+        .filter(Q(notes__isnull=False) | Q(self_evaluation__isnull=False))
+        .distinct()
+        .count()
+    )
+    return RebuildEffect(
+        done=counts["done"],
+        cancelled=counts["cancelled"],
+        by_hand=counts["by_hand"],
+        past=counts["past"],
+        written=written,
+        not_planned=counts["not_planned"],
+        replanned=counts["upcoming"] - written,
+    )

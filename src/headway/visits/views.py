@@ -174,7 +174,9 @@ def school_visits(request: HttpRequest, urn: int) -> HttpResponse:
             "overdue": {v.pk for v in visits if selectors.is_overdue(v, today)},
             "decision": current_decision(establishment) if can_change else None,
             "can_change": can_change,
-            "circumstances": selectors.circumstances_of(establishment, year) if can_change else [],
+            "link_officer": planning.current_link_officer(establishment) if can_change else None,
+            "can_change_link": can_change and user.local_authority_id == establishment.local_authority_id,
+            "circumstances": selectors.circumstances_all(establishment) if can_change else [],
             "kinds": {kind: extra.label for kind, extra in kinds.items()},
             "form": form,
             "year": year,
@@ -248,7 +250,7 @@ def visit_change(request: HttpRequest, pk: int) -> HttpResponse:
         action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
         if action == "move":
             planning.visit_move(visit=visit, planned_on=form.cleaned_data["planned_on"], by=request.user, reason=reason)
-            messages.success(request, f"Visit moved to {visit.planned_on:%d %B %Y}.")
+            messages.success(request, f"Visit moved to {visit.planned_on:%-d %B %Y}.")
         elif action == "cancel":
             planning.visit_cancel(visit=visit, by=request.user, reason=reason)
             messages.success(request, "Visit cancelled.")
@@ -310,7 +312,14 @@ def capacity(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "visits/capacity.html",
-        {"academic_year": academic_year, "half_terms": half_terms, "rows": rows, "year": year, "form": form},
+        {
+            "academic_year": academic_year,
+            "half_terms": half_terms,
+            "rows": rows,
+            "over": sum(1 for row in rows if row.officer is not None and row.over),
+            "year": year,
+            "form": form,
+        },
     )
 
 
