@@ -8,6 +8,7 @@ from django.db import transaction
 
 from headway.accounts import audit
 from headway.accounts.models import Role, User
+from headway.accounts.notices import long_date
 from headway.refusals import RuleRefused
 from headway.schools.models import (
     Area,
@@ -176,13 +177,10 @@ def area_officer_end(
         if assignment.ends_on is not None:
             raise AreaRuleError(
                 f"{_name(assignment.officer)}'s role for the {assignment.area.title} already ended on "
-                f"{assignment.ends_on.day} {assignment.ends_on:%B %Y}."
+                f"{long_date(assignment.ends_on)}."
             )
         if ends_on < assignment.starts_on:
-            raise AreaRuleError(
-                f"The role started on {assignment.starts_on.day} {assignment.starts_on:%B %Y}: it cannot end before "
-                "that."
-            )
+            raise AreaRuleError(f"The role started on {long_date(assignment.starts_on)}: it cannot end before that.")
         assignment.ends_on = ends_on
         assignment.save(update_fields=["ends_on"])
         audit.record(

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 
 from headway.accounts import audit
 from headway.accounts.models import User
+from headway.accounts.notices import long_date
 from headway.refusals import RuleRefused
 from headway.schools import areas
 from headway.schools.models import Area, Establishment, LinkOfficerAssignment, LocalAuthority
@@ -122,7 +123,7 @@ def _in_words(exc: ValueError, current: LinkOfficerAssignment | None) -> str:
     if current is not None:
         return (
             f"{officer_label(current.officer)} has been the school's link officer since "
-            f"{current.starts_on.day} {current.starts_on:%B %Y}: the new officer cannot start before that."
+            f"{long_date(current.starts_on)}: the new officer cannot start before that."
         )
     return str(exc)
 
@@ -148,7 +149,7 @@ def area_link_officer_set(*, area: Area, officer: User, starts_on: dt.date, reas
     if later:
         names = ", ".join(s.name for s in later[:5]) + (f" and {len(later) - 5} more" if len(later) > 5 else "")
         raise LinkOfficerRefused(
-            f"The link officer of {names} started after {starts_on.day} {starts_on:%B %Y}: choose a later start date."
+            f"The link officer of {names} started after {long_date(starts_on)}: choose a later start date."
         )
     changing = [s for s in schools if s.pk not in current or current[s.pk].officer_id != officer.pk]
     with transaction.atomic():

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from headway.accounts import permissions
+from headway.accounts.notices import long_date
 from headway.refusals import attempt
 from headway.schools.areas import area_filter_for
 from headway.schools.models import Area, Establishment
@@ -155,7 +156,7 @@ def link_officer_school(request: HttpRequest, urn: int) -> HttpResponse:
         ):
             name, day = link_officers.officer_label(officer), data["starts_on"]
             if done[0].changed:
-                said = f"{name} is the link officer of {establishment.name} from {day.day} {day:%B %Y}."
+                said = f"{name} is the link officer of {establishment.name} from {long_date(day)}."
                 messages.success(request, said + _visits_said(done[0]))
             else:
                 messages.info(request, f"{name} is already the link officer of {establishment.name}.")
@@ -192,7 +193,7 @@ def link_officer_area(request: HttpRequest, area_id: int) -> HttpResponse:
             name, day, assigned = link_officers.officer_label(officer), data["starts_on"], done[0]
             said = (
                 f"{name} is the link officer of {assigned.changed} school{'s' if assigned.changed != 1 else ''} "
-                f"in the {area.title} from {day.day} {day:%B %Y}"
+                f"in the {area.title} from {long_date(day)}"
             )
             if assigned.unchanged:
                 said += f" ({assigned.unchanged} already had them)"
