@@ -16,7 +16,9 @@ class LocalAuthorityFactory(factory.django.DjangoModelFactory):
         model = LocalAuthority
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: str(800 + n % 100))
+    #: 100-199: no real authority has such a code (England's run from 201 to 938), so an invented authority is
+    #: never a real one that a test loads from a real file (Hampshire, 850, was once one of these).
+    code = factory.Sequence(lambda n: str(100 + n % 100))
     name = factory.Sequence(lambda n: f"Authority {n}")
     region = "South East"
 

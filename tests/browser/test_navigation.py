@@ -47,6 +47,7 @@ def tops(page: Page, selector: str) -> list[float]:
 def assert_navigation_fits(page: Page) -> None:
     where = page.url
     # The header: the account items share one row, and that row is beside the Headway logo, not under it.
+    expect(page.locator(".hw-header__account-item")).to_have_count(4)
     items = tops(page, ".hw-header__account-item")
     assert len(items) == 4 and len(set(items)) == 1, (where, items)
     logo = page.locator(".govuk-generic-header__logo").bounding_box()
@@ -80,7 +81,12 @@ def test_the_header_and_navigation_fit_on_one_line_for_every_role(page: Page, re
     # Every section of the top line, and every page of each section.
     labels = page.locator(".govuk-service-navigation__item").all_inner_texts()
     for label in labels:
-        page.locator(".govuk-service-navigation__list").get_by_role("link", name=label.strip(), exact=True).click()
+        section = page.locator(".govuk-service-navigation__list").get_by_role("link", name=label.strip(), exact=True)
+        href = section.get_attribute("href")
+        assert href
+        # Wait for the section's own page: measured mid-navigation, the old page has no header left to measure.
+        with page.expect_navigation(url=f"**{href}"):
+            section.click()
         assert_navigation_fits(page)
         for link in page.locator(".hw-section-nav__item a").all():
             href = link.get_attribute("href")
