@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.test import Client
 
 from headway.imports.registry import importer_for
 from headway.imports.services import ImportResult, run_import
@@ -35,3 +37,26 @@ def row_counts() -> dict[str, int]:
         if model._meta.app_label in {"accounts", "schools", "inspections", "imports", "performance", "strategy"}
         and model._meta.label != "imports.ImportJob"
     }
+
+
+TYPED_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
+
+
+def date_boxes(data: dict[str, str]) -> dict[str, str]:
+    """Form data with each date typed "17/03/2026" put in the GOV.UK date input's three boxes (``NAME_0`` day,
+    ``NAME_1`` month, ``NAME_2`` year), as the pages' date inputs post it."""
+    out: dict[str, str] = {}
+    for name, value in data.items():
+        typed = TYPED_DATE.fullmatch(value) if isinstance(value, str) else None
+        if typed is None:
+            out[name] = value
+        else:
+            out.update({f"{name}_{index}": part for index, part in enumerate(typed.groups())})
+    return out
+
+
+class DateBoxesClient(Client):
+    """A test client whose posts carry dates as the GOV.UK date inputs do (``date_boxes``)."""
+
+    def post(self, path: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        return super().post(path, date_boxes(data) if isinstance(data, dict) else data, *args, **kwargs)

@@ -41,6 +41,7 @@ __all__ = [
     "run_pending",
     "state",
     "task",
+    "unfinished",
     "waiting_page",
 ]
 
@@ -98,6 +99,22 @@ def state(task_id: str) -> TaskState | None:
         return _state(default_task_backend.get_result(task_id))
     except TaskResultDoesNotExist:
         return None
+
+
+def unfinished(work: Task[Any, Any], first_argument: Any) -> bool:
+    """Whether a task of ``work`` whose first argument is ``first_argument`` (an authority's id, say) is waiting
+    or running, so that a second click of the same button does not start the same work twice. Always False where
+    the runner keeps no queue (ImmediateBackend, in tests: a task has finished before the next request)."""
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    if not isinstance(work.get_backend(), DatabaseBackend):
+        return False
+    return DBTaskResult.objects.filter(
+        task_path=work.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        args_kwargs__args__0=first_argument,
+    ).exists()
 
 
 def run_pending(*, max_tasks: int | None = None) -> int:

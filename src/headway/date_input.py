@@ -17,6 +17,9 @@ class DateInputWidget(forms.MultiWidget):
     """Day, month and year boxes (``NAME_0``, ``NAME_1``, ``NAME_2``), drawn by ``includes/date_input.html``
     as a GOV.UK date input."""
 
+    #: ``includes/field.html`` draws a field with this widget as ``includes/date_input.html``.
+    is_date_input = True
+
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__([forms.TextInput(), forms.TextInput(), forms.TextInput()], attrs)
 

@@ -3,6 +3,8 @@ they may not open."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -43,3 +45,24 @@ def test_each_role_sees_its_sections_and_can_open_every_link() -> None:
                 from django.urls import reverse
 
                 assert client.get(reverse(link.url_name)).status_code in {200, 302}, (user.role, link.url_name)
+
+
+@pytest.mark.parametrize(
+    ("path", "marked"),
+    [
+        ("/strategy/kpis/sets/", "KPI sets"),  # within KPIs' address, but a page of its own
+        ("/strategy/kpis/", "KPIs"),
+        ("/visits/plan/", "Visit plan"),  # within My schools and visits' address
+        ("/visits/", "My schools and visits"),
+        ("/governance/", "Governance"),
+    ],
+)
+def test_the_section_line_marks_the_page_the_user_is_on_and_only_that(path: str, marked: str) -> None:
+    la = LocalAuthorityFactory(code="850", name="Hampshire")
+    admin = UserFactory(role=Role.LA_ADMIN, local_authority=la)
+    client = Client()
+    client.force_login(admin)
+    html = client.get(path).content.decode()
+    section_line = html[html.index('class="hw-section-nav"') :]
+    section_line = section_line[: section_line.index("</nav>")]
+    assert re.findall(r'aria-current="true">([^<]+)</a>', section_line) == [marked]

@@ -15,6 +15,7 @@ from headway.risk.services import proposal_override, round_run
 from headway.schools.models import Establishment, LocalAuthority
 from headway.schools.services import link_officer_assign
 from headway.visits.planning import visit_plan_build
+from tests.browser.test_meeting_pages import fill_date
 from tests.browser.test_pages import DESKTOP, PHONE, assert_accessible, assert_assets_loaded, heading, sign_in
 
 
@@ -64,7 +65,7 @@ def test_an_officer_moves_a_visit_without_javascript(no_js_page: Page, la_admin:
     page.get_by_label("Move it to another day").check()
     page.get_by_role("button", name="Save the change").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the new date")
-    page.get_by_label("New date (when moving)").fill("20/11/2025")
+    fill_date(page, "New date of the visit (when moving)", dt.date(2025, 11, 20))
     page.get_by_label("Reason").fill("Clash with governors' meeting")
     page.get_by_role("button", name="Save the change").click()
     expect(page.locator("body")).to_contain_text("Visit moved to 20 November 2025")

@@ -30,8 +30,8 @@ from headway.concerns.models import (
     SchoolCausingConcern,
     WarningNotice,
 )
-from tests.concerns.test_pages import date_boxes
 from tests.concerns.world import World, designated, inspect, make_world, meeting
+from tests.helpers import DateBoxesClient, date_boxes
 
 pytestmark = pytest.mark.django_db
 
@@ -243,7 +243,7 @@ def client_as(person: str, setting: Setting, name: str = "") -> Client:
         "outsider": world.outsider,
         "officer": world.officer,
     }
-    client = Client()
+    client = DateBoxesClient()
     if person != "anonymous":
         client.force_login(users[person])
     return client
@@ -352,7 +352,7 @@ def test_la_staff_see_the_navigation_link_and_superusers_choose_the_authority(se
     board_page = client_as("board", setting).get(reverse("concerns:board")).content.decode()
     assert 'href="/concerns/"' not in board_page
     superuser: User = User.objects.create_superuser("root", password="x")
-    client = Client()
+    client = DateBoxesClient()
     client.force_login(superuser)
     assert "Alton Infant School" in client.get(reverse("concerns:register") + "?la=850").content.decode()
     assert client.get(reverse("concerns:register") + "?la=999").status_code == 404

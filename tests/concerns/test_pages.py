@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
-import re
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -25,6 +23,7 @@ from headway.concerns.models import (
     WarningNotice,
 )
 from tests.concerns.world import World, designated, inspect, make_world, meeting
+from tests.helpers import DateBoxesClient
 
 pytestmark = pytest.mark.django_db
 
@@ -88,29 +87,6 @@ def plan_data(
 @pytest.fixture
 def world() -> World:
     return make_world()
-
-
-TYPED_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")
-
-
-def date_boxes(data: dict[str, str]) -> dict[str, str]:
-    """Form data with each date typed "17/03/2026" put in the GOV.UK date input's three boxes (``NAME_0`` day,
-    ``NAME_1`` month, ``NAME_2`` year), as the pages' date inputs post it."""
-    out: dict[str, str] = {}
-    for name, value in data.items():
-        typed = TYPED_DATE.fullmatch(value) if isinstance(value, str) else None
-        if typed is None:
-            out[name] = value
-        else:
-            out.update({f"{name}_{index}": part for index, part in enumerate(typed.groups())})
-    return out
-
-
-class DateBoxesClient(Client):
-    """A test client whose posts carry dates as the GOV.UK date inputs do (``date_boxes``)."""
-
-    def post(self, path: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        return super().post(path, date_boxes(data) if isinstance(data, dict) else data, *args, **kwargs)
 
 
 def client_for(user: User) -> Client:

@@ -13,6 +13,7 @@ from headway.accounts.models import AuditEvent, User
 from headway.concerns import services
 from headway.concerns.models import StatutoryPower
 from tests.concerns.world import World, designated, make_world
+from tests.helpers import DateBoxesClient
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def world() -> World:
 
 
 def client_for(user: User) -> Client:
-    client = Client()
+    client = DateBoxesClient()
     client.force_login(user)
     return client
 
@@ -59,6 +60,8 @@ def test_an_officer_ends_a_power_with_its_date_and_reason(world: World) -> None:
     assert event.target_id == str(power.pk) and event.after == {"ends_on": "2026-07-31"}
     case = client.get(reverse("concerns:case", args=[world.school.urn])).content.decode()
     assert "to 31 July 2026" in case and "End this power" not in case
+    assert "(ended because: A new governing body is in place.)" in case
+    assert power.end_reason == "A new governing body is in place."
 
 
 def test_bad_input_is_shown_and_nothing_is_recorded(world: World) -> None:

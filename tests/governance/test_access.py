@@ -22,6 +22,7 @@ from headway.accounts.models import AuditEvent, User
 from headway.governance import services
 from headway.governance.models import TrainingAttendance, TrainingSession
 from tests.governance.world import World, make_world
+from tests.helpers import DateBoxesClient
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +142,7 @@ def client_as(person: str, setting: Setting, name: str = "") -> Client:
         "outsider": world.outsider,
         "officer": world.officer,
     }
-    client = Client()
+    client = DateBoxesClient()
     if person != "anonymous":
         client.force_login(users[person])
     return client
@@ -207,7 +208,7 @@ def test_the_school_and_board_members_see_the_board_read_only(setting: Setting) 
 
 def test_superusers_choose_the_authority_and_see_every_trust(setting: Setting) -> None:
     superuser: User = User.objects.create_superuser("root", password="x")
-    client = Client()
+    client = DateBoxesClient()
     client.force_login(superuser)
     assert "Oakleigh Road School" in client.get(reverse("governance:overview") + "?la=370").content.decode()
     assert client.get(reverse("governance:overview") + "?la=999").status_code == 404

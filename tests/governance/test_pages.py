@@ -19,6 +19,7 @@ from headway.governance.models import Board, GovernanceReview, InstrumentOfGover
 from headway.schools.models import Establishment, Group, GroupMembership, LocalAuthority
 from tests.factories import EstablishmentFactory, LocalAuthorityFactory, UserFactory
 from tests.governance.factories import AppointmentFactory, BoardFactory, chair
+from tests.helpers import DateBoxesClient
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def officer(la: LocalAuthority) -> User:
 
 
 def signed_in(user: User) -> Client:
-    client = Client()
+    client = DateBoxesClient()
     client.force_login(user)
     return client
 
@@ -127,7 +128,7 @@ def test_officers_record_the_instrument_the_vice_chair_and_a_review_through_the_
     assert "<title>Error: " in refused.content.decode()
     missing = client.post(instrument_url, {"made_on": "31/02/2025", **places})
     page = missing.content.decode()
-    assert "Date the instrument of government took effect must be a date" in page
+    assert "The date the instrument of government took effect must be a real date" in page
     assert "Enter the number of places for co-opted governors (0 if none)" in page
     assert not InstrumentOfGovernment.objects.exists()
     done = client.post(instrument_url, {"made_on": "01/09/2025", **places, "co_opted": "3"})

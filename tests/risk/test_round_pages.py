@@ -12,14 +12,17 @@ import pytest
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from headway.accounts.models import AuditEvent, Role, User
+from headway.background import run_pending
 from headway.risk import selectors, services
 from headway.risk.models import CategorisationRound, CategoryDecision, CategoryProposal
-from headway.risk.policy import policy_named
+from headway.risk.policy import PolicyError, policy_named
 from headway.risk.services import proposal_override, round_run
 from headway.schools.models import Area, Establishment, LocalAuthority
 from headway.schools.services import link_officer_assign
+from tests.background import use_database_queue
 from tests.factories import LocalAuthorityFactory, UserFactory
 from tests.risk.many_schools import schools
 
@@ -237,6 +240,27 @@ def test_a_date_that_is_not_a_date_is_refused(barnet: LocalAuthority, officer: U
     assert not CategorisationRound.objects.exists()
 
 
+def test_a_second_click_does_not_start_a_second_round_while_the_first_waits(
+    barnet: LocalAuthority, officer: User, settings: Any
+) -> None:
+    use_database_queue(settings)  # the product's queue, with no worker: the first round waits
+    schools(barnet, 1, officer=officer, prefix="School")
+    client = client_for(officer)
+    first = start(client, "barnet-2020", THIS_YEAR)
+    assert "Running the categorisation round" in first.content.decode()
+    again = start(client, "barnet-2020", THIS_YEAR)
+    assert again.status_code == 200
+    assert "A round for Barnet is already being prepared" in again.content.decode()
+    with pytest.raises(PolicyError, match="already being prepared"):
+        services.round_start(local_authority=barnet, policy=policy_named("barnet-2020"), as_of=THIS_YEAR, by=officer)
+    assert DBTaskResult.objects.count() == 1
+    # Another authority's round is not held up by Barnet's.
+    elsewhere = LocalAuthorityFactory(name="Elsewhere")
+    assert not services.round_under_way(elsewhere)
+    assert run_pending() == 1 and CategorisationRound.objects.count() == 1
+    assert not services.round_under_way(barnet)
+
+
 @pytest.mark.parametrize("role", [Role.SCHOOL_USER, Role.BOARD_MEMBER])
 def test_school_users_and_board_members_cannot_start_or_review_rounds(
     world: World, barnet: LocalAuthority, role: str
@@ -335,8 +359,10 @@ def test_the_review_page_shows_filters_the_last_round_and_pages(
     assert downloaded.status_code == 200 and len(downloaded.content.decode().strip().splitlines()) > len(world.schools)
 
 
-def test_the_review_pages_queries_do_not_grow_with_the_schools_shown(barnet: LocalAuthority, officer: User) -> None:
-    def queries_for(n: int, prefix: str) -> int:
+def test_the_review_pages_and_downloads_queries_do_not_grow_with_the_schools_shown(
+    barnet: LocalAuthority, officer: User
+) -> None:
+    def queries_for(n: int, prefix: str) -> tuple[int, ...]:
         made = schools(barnet, n, officer=officer, prefix=prefix)
         for school in made:
             link_officer_assign(
@@ -348,16 +374,21 @@ def test_the_review_pages_queries_do_not_grow_with_the_schools_shown(barnet: Loc
         for proposal in categorisation_round.proposals.select_related("round", "establishment")[:n]:
             proposal_override(proposal=proposal, policy=BARNET, category="3", by=officer, reason="Moderation")
         client = client_for(officer)
-        url = reverse("risk:round", args=[categorisation_round.pk])
-        client.get(url)  # sessions and the like, once
-        from django.db import connection
+        counted = []
+        for url in (
+            reverse("risk:round", args=[categorisation_round.pk]),
+            reverse("risk:round_download", args=[categorisation_round.pk, "csv"]),
+        ):
+            client.get(url)  # sessions and the like, once
+            from django.db import connection
 
-        with CaptureQueriesContext(connection) as captured:
-            assert client.get(url).status_code == 200
-        return len(captured.captured_queries)
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            counted.append(len(captured.captured_queries))
+        return tuple(counted)
 
     few, many = queries_for(1, "Few"), queries_for(4, "Many")
-    assert many == few
+    assert many == few  # the page and the download alike
 
 
 def test_the_rounds_page_offers_to_start_a_round_not_a_command(world: World, officer: User, db: None) -> None:

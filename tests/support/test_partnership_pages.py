@@ -11,6 +11,7 @@ from headway.accounts.models import Role, User
 from headway.support import partnership_views
 from headway.support.models import Partnership, PartnershipPreference
 from tests.factories import LocalAuthorityFactory, UserFactory
+from tests.helpers import DateBoxesClient
 from tests.support.test_optimiser import village
 from tests.support.test_partnership_rules import YEAR, Town, make_town
 
@@ -25,7 +26,7 @@ def town() -> Town:
 
 
 def client_for(user: User) -> Client:
-    client = Client()
+    client = DateBoxesClient()
     client.force_login(user)
     return client
 

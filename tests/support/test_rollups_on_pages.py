@@ -14,13 +14,14 @@ from headway.concerns import selectors as concern_selectors
 from headway.concerns.models import ReviewGroupMeeting, SchoolCausingConcern
 from headway.concerns.policy import concern_policy_named
 from headway.support.services import commission_cancel
+from tests.helpers import DateBoxesClient
 from tests.support import AUTUMN, commission, make_world, provider, school
 
 pytestmark = pytest.mark.django_db
 
 
 def client_for(user: User) -> Client:
-    client = Client()
+    client = DateBoxesClient()
     client.force_login(user)
     return client
 

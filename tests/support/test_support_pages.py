@@ -31,6 +31,7 @@ from headway.support.models import (
     TradedService,
 )
 from tests.factories import UserFactory
+from tests.helpers import DateBoxesClient
 from tests.support import (
     BALKSBURY,
     TODAY,
@@ -125,7 +126,7 @@ def setting() -> Setting:
 
 
 def client_for(user: User | None) -> Client:
-    client = Client()
+    client = DateBoxesClient()
     if user is not None:
         client.force_login(user)
     return client

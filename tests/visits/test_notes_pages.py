@@ -15,6 +15,7 @@ from django.test import Client
 from headway.accounts.models import User
 from headway.visits import notes
 from headway.visits.models import NoteOfVisit, Notice, Visit
+from tests.helpers import DateBoxesClient
 from tests.visits.test_notes_workflow import World, draft, make_world, sent
 
 
@@ -24,7 +25,7 @@ def world(db: None) -> World:
 
 
 def client_for(user: User) -> Client:
-    client = Client()
+    client = DateBoxesClient()
     client.force_login(user)
     return client
 

@@ -32,7 +32,7 @@ from headway.visits.planning import (
     visit_plan_build,
 )
 from tests.factories import UserFactory
-from tests.helpers import FIXTURES, load
+from tests.helpers import FIXTURES, DateBoxesClient, load
 
 BARNET = policy_named("hampshire-2022")  # Barnet's 2020 policy, adopted by Hampshire (data/demo/config)
 ENTITLEMENTS = entitlements_named("hampshire-2022")
@@ -324,7 +324,7 @@ def test_visits_plan_command_prints_the_json_summary(officers: dict[str, User], 
 
 
 def client_for(user: User) -> Client:
-    client = Client()
+    client = DateBoxesClient()
     client.force_login(user)
     return client
 

@@ -23,7 +23,7 @@ from headway.visits.planning import (
 )
 from headway.visits.self_evaluation import self_evaluation_submit
 from tests.factories import UserFactory
-from tests.helpers import FIXTURES, load
+from tests.helpers import FIXTURES, DateBoxesClient, load
 from tests.visits.test_notes_workflow import World, make_world
 from tests.visits.test_plan import BEFORE_THE_YEAR, ENTITLEMENTS, categorise, visits_of
 from tests.visits.test_self_evaluation import all_graded
@@ -33,7 +33,7 @@ ANSTEY = 115851
 
 
 def client_for(user: User) -> Client:
-    client = Client()
+    client = DateBoxesClient()
     client.force_login(user)
     return client
 

@@ -110,10 +110,28 @@ def _resolves(url_name: str) -> bool:
     return True
 
 
+def current_page(sections: list[Section], path: str, namespace: str) -> str:
+    """The ``url_name`` of the link the page is under, marked on the section's line: the link of the page's URL
+    namespace, unless another link's address is a longer start of the page's (KPI sets, ``/strategy/kpis/sets/``,
+    within KPIs, ``/strategy/kpis/``; the visit plan within My schools and visits). "" if none."""
+    by_namespace = next((link for s in sections for link in s.links if namespace in link.namespaces), None)
+    chosen, chosen_url = by_namespace, reverse(by_namespace.url_name) if by_namespace else ""
+    if chosen is not None and not path.startswith(chosen_url):
+        return chosen.url_name  # a page of the namespace elsewhere (a school's governance, under /schools/)
+    for s in sections:
+        for link in s.links:
+            url = reverse(link.url_name)
+            if path.startswith(url) and len(url) > len(chosen_url) and (chosen is None or url.startswith(chosen_url)):
+                chosen, chosen_url = link, url
+    return chosen.url_name if chosen is not None else ""
+
+
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """Context for base.html: ``nav_sections`` and ``nav_current`` (the section the page belongs to)."""
+    """Context for base.html: ``nav_sections``, ``nav_current`` (the section the page belongs to) and
+    ``nav_page`` (the link of that section the page is under)."""
     sections = sections_for(request)
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match is not None else ""
     current = next((s for s in sections if namespace in s.namespaces), None)
-    return {"nav_sections": sections, "nav_current": current, "nav_namespace": namespace}
+    page = current_page(sections, request.path, namespace) if current is not None else ""
+    return {"nav_sections": sections, "nav_current": current, "nav_namespace": namespace, "nav_page": page}

@@ -28,22 +28,10 @@ from headway.concerns.policy import ConcernPolicy
 from headway.date_input import DateInputField
 from headway.schools.models import Establishment
 
-DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d"]
-DATE_HINT = "For example, 17/03/2026"
-GOV_DATE_HINT = "For example, 17 3 2026"
+DATE_HINT = "For example, 17 3 2026"
 
 
-def date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT) -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        help_text=help_text,
-        error_messages={"required": f"Enter the {label[0].lower()}{label[1:]}", "invalid": f"{label} must be a date"},
-    )
-
-
-def gov_date(label: str, *, required: bool = True, help_text: str = GOV_DATE_HINT) -> DateInputField:
+def date_field(label: str, *, required: bool = True, help_text: str = DATE_HINT) -> DateInputField:
     """A date of these pages, typed as GOV.UK's day, month and year boxes (``headway.date_input``)."""
     return DateInputField(label, required=required, help_text=help_text)
 
@@ -66,7 +54,7 @@ def person_name(user: User) -> str:
 
 
 class MeetingScheduleForm(forms.Form):
-    held_on = gov_date("Date of the meeting")
+    held_on = date_field("Date of the meeting")
 
 
 class MinutesForm(forms.Form):
@@ -88,9 +76,9 @@ class DecisionForm(forms.Form):
         error_messages={"required": "Choose the decision"},
     )
     reasons = text_field("Reasons")
-    discussed_with_head_on = gov_date(
+    discussed_with_head_on = date_field(
         "Date discussed with the headteacher",
-        help_text="The review group decides only after the headteacher has been told. " + GOV_DATE_HINT,
+        help_text="The review group decides only after the headteacher has been told. " + DATE_HINT,
     )
     triggers = text_field(
         "Triggers (when designating)",
@@ -183,7 +171,7 @@ class JudgementForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Say whether it holds"},
     )
-    made_on = gov_date("Date of the judgement")
+    made_on = date_field("Date of the judgement")
     reason = text_field("Reason")
 
 
@@ -193,7 +181,7 @@ class ActionPlanForm(forms.Form):
     key_issues = text_field("Key issues", rows=5)
     where_in_a_year = text_field("Where the school wants to be in a year", rows=4)
     monitoring_arrangements = text_field("Monitoring arrangements", rows=4)
-    agreed_on = gov_date("Date the plan was agreed")
+    agreed_on = date_field("Date the plan was agreed")
     change_reason = text_field("Why the plan is being revised", required=False)
 
     def __init__(self, *args: Any, revising: bool = False, **kwargs: Any) -> None:
@@ -459,7 +447,7 @@ def _apply_row_change(data: Any) -> tuple[Any, bool]:
 class PlanReviewForm(forms.Form):
     """Progress on every milestone of the plan (red, amber or green, and a comment), a summary and next steps."""
 
-    reviewed_on = gov_date("Date of the review")
+    reviewed_on = date_field("Date of the review")
 
     def __init__(self, *args: Any, milestones: list[Milestone], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -485,7 +473,7 @@ class PlanReviewForm(forms.Form):
 
 
 class MonitoringMeetingForm(forms.Form):
-    held_on = gov_date("Date of the meeting")
+    held_on = date_field("Date of the meeting")
     chaired_by = forms.CharField(
         label="Chaired by", max_length=200, error_messages={"required": "Enter who chaired the meeting"}
     )
@@ -500,19 +488,19 @@ class WarningNoticeOutcomeForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose the outcome"},
     )
-    on = gov_date("Date of the outcome")
+    on = date_field("Date of the outcome")
     reason = text_field("Reason")
 
 
 class EligibilityNoticeForm(forms.Form):
-    on = gov_date("Date of the written notice")
+    on = date_field("Date of the written notice")
     reason = text_field("Reason")
 
 
 class StatutoryPowerForm(forms.Form):
     power = forms.ChoiceField(label="Power", widget=forms.RadioSelect, error_messages={"required": "Choose the power"})
-    decided_on = gov_date("Date decided")
-    starts_on = gov_date("Date it starts")
+    decided_on = date_field("Date decided")
+    starts_on = date_field("Date it starts")
     notes = text_field("Notes", required=False)
 
     def __init__(self, *args: Any, policy: ConcernPolicy, **kwargs: Any) -> None:
@@ -523,7 +511,7 @@ class StatutoryPowerForm(forms.Form):
 
 
 class StatementOfActionForm(forms.Form):
-    submitted_on = gov_date("Date submitted to Ofsted", required=False)
+    submitted_on = date_field("Date submitted to Ofsted", required=False)
     summary = text_field("Summary", required=False, rows=5)
     visits_per_year = forms.IntegerField(label="LA visits a year", required=False, min_value=1)
 
@@ -535,11 +523,11 @@ class AcademyContactForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose who the concern was raised with"},
     )
-    sent_on = gov_date("Date sent")
+    sent_on = date_field("Date sent")
     what_was_sent = text_field("What was sent")
 
 
 class AcademyResponseForm(forms.Form):
     response = text_field("Response")
-    response_on = gov_date("Date of the response")
+    response_on = date_field("Date of the response")
     trust_plan = text_field("The trust's plan", required=False, rows=4)

@@ -356,6 +356,7 @@ class StatutoryPower(models.Model):
     decided_on = models.DateField()
     starts_on = models.DateField()
     ends_on = models.DateField(null=True, blank=True)
+    end_reason = models.TextField(blank=True, help_text="Why the power ends, as the officer who ended it gave it.")
     notes = models.TextField(blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)

@@ -607,7 +607,7 @@ def power_use(
 
 def power_end(*, power: StatutoryPower, ends_on: dt.date, reason: str, by: User) -> None:
     """Record the end of a statutory power of intervention: the day it ends (not before it started; a planned
-    end may be in the future) and the reason, which the audit trail keeps."""
+    end may be in the future) and the reason, which the case page shows and the audit trail keeps."""
     if power.ends_on is not None:
         raise ConcernRuleError(f"This power's end is already recorded: it ended on {power.ends_on:%-d %B %Y}.")
     problems = []
@@ -618,8 +618,8 @@ def power_end(*, power: StatutoryPower, ends_on: dt.date, reason: str, by: User)
     if problems:
         raise ConcernRuleError(*problems)
     with transaction.atomic():
-        power.ends_on = ends_on
-        power.save(update_fields=["ends_on"])
+        power.ends_on, power.end_reason = ends_on, reason.strip()
+        power.save(update_fields=["ends_on", "end_reason"])
         audit.record(
             actor=by,
             verb="statutory power ended",

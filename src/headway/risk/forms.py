@@ -8,7 +8,7 @@ from headway.date_input import DateInputField
 from headway.risk import selectors
 from headway.risk.models import OfficerJudgement
 from headway.risk.policy import Policy, PolicyError, policy_named
-from headway.risk.services import round_refusal_in_words
+from headway.risk.services import ROUND_UNDER_WAY, round_refusal_in_words, round_under_way
 from headway.schools.models import LocalAuthority
 
 
@@ -49,7 +49,7 @@ class JudgementForm(forms.Form):
     value = forms.CharField(
         label="Value", max_length=10, help_text="A, B, C or D for capacity to improve; yes or no for the others."
     )
-    made_on = forms.DateField(label="Date of the judgement", help_text="For example, 2026-11-23")
+    made_on = DateInputField("Date of the judgement")
     reason = forms.CharField(label="Reason", widget=forms.Textarea(attrs={"rows": 3}))
 
 
@@ -109,6 +109,8 @@ class RoundStartForm(forms.Form):
         refusal = round_refusal_in_words(local_authority=authority, policy=policy, as_of=as_of)
         if refusal:
             self.add_error("policy", refusal)
+        elif round_under_way(authority):
+            self.add_error(None, ROUND_UNDER_WAY.format(authority=authority.name))
         data["authority"] = authority
         data["chosen_policy"] = policy
         return data

@@ -84,6 +84,11 @@ class CategoryProposal(models.Model):
 
     @property
     def decision(self) -> CategoryDecision | None:
+        """The latest decision. Read from ``prefetch_related("decisions")`` when the list was prefetched, so a
+        round's schools (its page, its download) cost one query for all their decisions, not one each."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("decisions")
+        if prefetched is not None:
+            return max(prefetched, key=lambda d: (d.decided_at, d.id), default=None)
         return self.decisions.order_by("-decided_at", "-id").first()
 
 

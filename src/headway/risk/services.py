@@ -197,9 +197,26 @@ def round_start(*, local_authority: LocalAuthority, policy: Policy, as_of: dt.da
     on the national data (minutes) when no saved model fits the date; an authority's round alone takes seconds.
     The round itself is audited by ``round_run``, as ``by``'s."""
     round_refusal(local_authority=local_authority, policy=policy, as_of=as_of)
+    from headway.risk.policy import PolicyError
     from headway.risk.tasks import run_round
 
+    if round_under_way(local_authority):
+        raise PolicyError(ROUND_UNDER_WAY.format(authority=local_authority.name))
     return background.enqueue(run_round, local_authority.pk, policy.name, as_of.isoformat(), by.pk)
+
+
+#: Why a second round is not started while one is waiting or running (a double click of "Start the round").
+ROUND_UNDER_WAY = (
+    "A round for {authority} is already being prepared: it opens in the list of rounds when it is ready, "
+    "and you can start another then"
+)
+
+
+def round_under_way(local_authority: LocalAuthority) -> bool:
+    """Whether a round for the authority is waiting for the background runner or running now."""
+    from headway.risk.tasks import run_round
+
+    return background.unfinished(run_round, local_authority.pk)
 
 
 def round_run_for(la_id: int, policy_name: str, as_of: str, user_id: int) -> dict[str, Any]:

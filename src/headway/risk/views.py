@@ -73,14 +73,18 @@ def round_start(request: HttpRequest) -> HttpResponse:
         initial={"as_of": today, "policy": current.name if current else None},
     )
     if request.method == "POST" and form.is_valid():
-        started = services.round_start(
-            local_authority=form.cleaned_data["authority"],
-            policy=form.cleaned_data["chosen_policy"],
-            as_of=form.cleaned_data["as_of"],
-            by=user,
-        )
-        background.remember(request, services.ROUND_TASK_KIND, started)
-        return redirect("risk:round_progress", task_id=started.id)
+        try:
+            started = services.round_start(
+                local_authority=form.cleaned_data["authority"],
+                policy=form.cleaned_data["chosen_policy"],
+                as_of=form.cleaned_data["as_of"],
+                by=user,
+            )
+        except PolicyError as refused:  # another round started between the form's check and this one
+            form.add_error(None, str(refused))
+        else:
+            background.remember(request, services.ROUND_TASK_KIND, started)
+            return redirect("risk:round_progress", task_id=started.id)
     return render(request, "risk/round_start.html", {"form": form, "authority": authority, "policies": policies})
 
 

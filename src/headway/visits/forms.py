@@ -6,10 +6,8 @@ from typing import Any
 
 from django import forms
 
+from headway.date_input import DateInputField
 from headway.visits.models import HalfTerm
-
-DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d"]
-DATE_HINT = "For example, 17/03/2026"
 
 
 class VisitChangeForm(forms.Form):
@@ -20,9 +18,7 @@ class VisitChangeForm(forms.Form):
         choices=[("move", "Move it to another day"), ("cancel", "Cancel it"), ("done", "Record it as done")],
         widget=forms.RadioSelect,
     )
-    planned_on = forms.DateField(
-        label="New date (when moving)", required=False, input_formats=DATE_FORMATS, help_text=DATE_HINT
-    )
+    planned_on = DateInputField("New date of the visit (when moving)", required=False)
     reason = forms.CharField(
         label="Reason",
         required=False,
@@ -41,7 +37,7 @@ class VisitChangeForm(forms.Form):
 
 
 class VisitAddForm(forms.Form):
-    planned_on = forms.DateField(label="Date of the visit", input_formats=DATE_FORMATS, help_text=DATE_HINT)
+    planned_on = DateInputField("Date of the visit")
     purpose = forms.CharField(label="Purpose", max_length=200, initial="School effectiveness visit")
     reason = forms.CharField(
         label="Reason for the extra visit",
@@ -58,12 +54,12 @@ class CalendarForm(forms.Form):
         self.half_terms = half_terms
         for half_term in half_terms:
             for edge, label in (("starts_on", "starts"), ("ends_on", "ends")):
-                self.fields[f"{edge}_{half_term.number}"] = forms.DateField(
-                    label=f"{half_term.name} {label}",
-                    input_formats=DATE_FORMATS,
-                    initial=getattr(half_term, edge).strftime("%d/%m/%Y"),
-                    help_text=DATE_HINT if half_term.number == 1 and edge == "starts_on" else "",
+                field = DateInputField(
+                    f"Date {half_term.name} {label}",
+                    help_text="For example, 3 9 2026" if half_term.number == 1 and edge == "starts_on" else "",
                 )
+                field.initial = getattr(half_term, edge)
+                self.fields[f"{edge}_{half_term.number}"] = field
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -82,18 +78,9 @@ class CircumstanceForm(forms.Form):
     """Record a circumstance that brings extra visits; ``kinds`` are the entitlement policy's (kind -> label)."""
 
     kind = forms.ChoiceField(label="Circumstance", error_messages={"required": "Choose the circumstance"})
-    starts_on = forms.DateField(
-        label="Starts on",
-        input_formats=DATE_FORMATS,
-        help_text=DATE_HINT,
-        error_messages={"required": "Enter the date the circumstance starts", "invalid": "Enter a real date"},
-    )
-    ends_on = forms.DateField(
-        label="Ends on",
-        required=False,
-        input_formats=DATE_FORMATS,
-        help_text="Leave it empty while it lasts.",
-        error_messages={"invalid": "Enter a real date"},
+    starts_on = DateInputField("Date the circumstance starts")
+    ends_on = DateInputField(
+        "Date the circumstance ends", required=False, help_text="Leave it empty while it lasts. For example, 27 3 2026"
     )
     note = forms.CharField(
         label="What happened",
@@ -116,12 +103,7 @@ class CircumstanceForm(forms.Form):
 
 
 class CircumstanceEndForm(forms.Form):
-    ends_on = forms.DateField(
-        label="Ended on",
-        input_formats=DATE_FORMATS,
-        help_text=DATE_HINT,
-        error_messages={"required": "Enter the date the circumstance ended", "invalid": "Enter a real date"},
-    )
+    ends_on = DateInputField("Date the circumstance ended")
     reason = forms.CharField(label="Reason", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
