@@ -30,7 +30,7 @@ from headway.inspections.models import (
 )
 from headway.inspections.selectors import age_in_months
 from headway.policy_files import Condition, PolicyError, PolicyFile, matches
-from headway.queries import in_chunks
+from headway.queries import in_chunks, known_related
 from headway.schools.models import Establishment, EstablishmentLink
 
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
@@ -342,13 +342,22 @@ def describe(inspection: Inspection) -> str:
 
 
 def _inspections_by_school(ids: Sequence[int], as_of: dt.date) -> dict[int, list[Inspection]]:
+    """Each school's inspections up to ``as_of``, oldest first, with their judgements (two queries a chunk of
+    schools, and no query set built per inspection: see ``headway.queries.known_related``)."""
     found: dict[int, list[Inspection]] = {}
     for chunk in in_chunks(sorted(set(ids))):
-        for inspection in (
-            Inspection.objects.filter(establishment_id__in=chunk, start_date__lte=as_of)
-            .prefetch_related("judgements")
-            .order_by("start_date", "id")
+        judged: dict[int, list[Judgement]] = {}
+        for judgement in Judgement.objects.filter(
+            inspection__establishment_id__in=chunk, inspection__start_date__lte=as_of
+        ).order_by("id"):
+            judged.setdefault(judgement.inspection_id, []).append(judgement)
+        for inspection in Inspection.objects.filter(establishment_id__in=chunk, start_date__lte=as_of).order_by(
+            "start_date", "id"
         ):
+            judgements = judged.get(inspection.pk, [])
+            for judgement in judgements:
+                judgement._state.fields_cache["inspection"] = inspection
+            known_related(inspection, "judgements", judgements)
             found.setdefault(inspection.establishment_id, []).append(inspection)
     return found
 
