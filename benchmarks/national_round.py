@@ -118,6 +118,7 @@ def main() -> int:
             shutil.copytree(args.cache, temporary, dirs_exist_ok=True)
             cached = True
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "headway.settings")
+    os.environ.setdefault("HEADWAY_ALLOWED_HOSTS", "localhost")  # the pages are viewed with Django's test client
     # Debug stays off (it would keep every query in memory); Headway then needs a secret key to start.
     os.environ.setdefault("HEADWAY_SECRET_KEY", "headway-benchmarks-only-secret-key-0123456789-abcdefghij")
     sys.path.insert(0, str(ROOT / "src"))
@@ -202,6 +203,68 @@ def people_and_circumstances(schools: list[Any], la_code: str, kinds: list[str],
     return lead
 
 
+#: The pages' target at the server (issue 11), and how many views of each page are timed (the median is kept).
+PAGE_TARGET_MS = 300.0
+PAGE_VIEWS = 3
+
+
+def page_times(authority: Any, round_id: int, year: int) -> dict[str, dict[str, Any]]:
+    """Server time (Django's test client: middleware, view, template) and queries of the pages an officer uses
+    for the round and the plan just made over every school in England: the round's review (paged, filtered,
+    sorted), the visit plan, link officers, the schools list and home as the authority's administrator, and My
+    schools as the officer with the largest caseload."""
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from headway.accounts.models import Role, User
+
+    admin, _ = User.objects.get_or_create(
+        username=f"admin.{authority.code}.bench",
+        defaults={"role": Role.LA_ADMIN, "local_authority": authority, "first_name": "Bench", "last_name": "Admin"},
+    )
+    busiest = (
+        User.objects.filter(role=Role.LA_OFFICER)
+        .annotate(caseload=Count("link_officer_assignments"))
+        .order_by("-caseload", "username")
+        .first()
+    )
+    views: list[tuple[str, Any, str]] = [
+        ("round review, first page", admin, f"/risk/rounds/{round_id}/"),
+        ("round review, primaries by risk", admin, f"/risk/rounds/{round_id}/?phase=Primary&sort=risk"),
+        ("round review, page 200", admin, f"/risk/rounds/{round_id}/?page=200"),
+        ("visit plan", admin, f"/visits/plan/?year={year}"),
+        ("link officers", admin, "/visits/link-officers/"),
+        ("schools list", admin, "/schools/"),
+        ("home", admin, "/"),
+    ]
+    if busiest is not None:
+        views.append((f"my schools ({busiest.caseload} schools)", busiest, f"/visits/?year={year}"))
+    found: dict[str, dict[str, Any]] = {}
+    for name, user, url in views:
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(user)
+        first = client.get(url, secure=True)  # a first view may fill caches: not timed
+        times, queries, status = [], 0, first.status_code
+        for _ in range(PAGE_VIEWS):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url, secure=True)
+                times.append((time.perf_counter() - started) * 1000)
+            queries, status = len(captured.captured_queries), response.status_code
+        median = sorted(times)[len(times) // 2]
+        found[name] = {
+            "url": url,
+            "status": status,
+            "median_ms": round(median, 1),
+            "queries": queries,
+            "ratio_to_target": round(median / PAGE_TARGET_MS, 2),
+            "bytes": len(response.content),
+        }
+    return found
+
+
 def startup() -> dict[str, Any]:
     """``command_startup.py``'s measurements, run in child processes."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -266,6 +329,8 @@ def run(args: argparse.Namespace, database: str, *, cached: bool, var_dir: Path 
         score_schools(ids, as_of=as_of, ranking=chosen)
         scoring[chosen] = round(time.perf_counter() - mark, 3)
 
+    pages = page_times(authority, with_model.pk, args.year)
+
     for name, target in TARGETS.items():
         figures = results[name]
         earlier_seconds, earlier_queries = EARLIER[name]
@@ -290,6 +355,7 @@ def run(args: argparse.Namespace, database: str, *, cached: bool, var_dir: Path 
         "score_all_schools_s": scoring,
         "prepare_s": round(prepare_seconds, 1),
         "steps": results,
+        "pages": pages,
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     if not args.no_startup:
@@ -326,6 +392,12 @@ def run(args: argparse.Namespace, database: str, *, cached: bool, var_dir: Path 
         f"created {summary['rebuild_created']}"
     )
     print(f"  scoring every school: rule {scoring['rule']} s, model {scoring['model']} s")
+    print(f"  pages over every school in England (median of {PAGE_VIEWS} views at the server, target 300 ms):")
+    for name, figures in pages.items():
+        print(
+            f"    {name:36s} {figures['status']} {figures['median_ms']:8.1f} ms {figures['queries']:5d} queries "
+            f"{figures['bytes'] // 1024:6d} KB  {figures['ratio_to_target']:.2f}x the target"
+        )
     if "startup" in summary:
         for name, figures in summary["startup"].items():
             print(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -206,14 +207,20 @@ def load_policy(path: Path, *, evidence: Iterable[str] | None = None) -> Policy:
     return loader.load()
 
 
+@cache
+def _policy_at(path: Path, modified: float) -> Policy:
+    return load_policy(path)
+
+
 def policy_named(name: str) -> Policy:
-    """The categorisation policy of that name: the LA's own (``config/policies/``) or a shipped one."""
+    """The categorisation policy of that name: the LA's own (``config/policies/``) or a shipped one. Read once
+    and kept (a page that shows a round reads its policy on every view) until the file changes."""
     from headway import configuration
 
     path = configuration.find("policies", name)
     if path is None:
         raise PolicyError(configuration.missing("policies", name))
-    return load_policy(path)
+    return _policy_at(path, path.stat().st_mtime)
 
 
 def policies_for_authority(code: str) -> list[Policy]:
