@@ -254,12 +254,14 @@ def review_choices(categorisation_round: CategorisationRound, policy: Policy | N
             if isinstance(trigger, dict) and trigger.get("name"):
                 fired.setdefault(str(trigger["name"]), str(trigger.get("label") or trigger["name"]))
     phases = sorted({phase for phase in proposals.values_list("establishment__phase", flat=True).distinct() if phase})
-    officers = {
-        a.officer_id: a.officer
-        for a in LinkOfficerAssignment.objects.filter(
-            establishment__proposals__round=categorisation_round, ends_on__isnull=True
-        ).select_related("officer")
-    }
+    # The round's link officers, each once (not one row per school they link to).
+    officer_ids = (
+        LinkOfficerAssignment.objects.filter(establishment__proposals__round=categorisation_round, ends_on__isnull=True)
+        .order_by()
+        .values("officer_id")
+        .distinct()
+    )
+    officers = {user.pk: user for user in User.objects.filter(pk__in=officer_ids)}
     return ReviewChoices(
         categories=[(code, f"{code}: {labels[code]}") for code in codes],
         triggers=sorted(fired.items(), key=lambda item: item[1]),
