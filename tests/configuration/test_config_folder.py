@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,21 @@ def test_the_las_folder_is_read_first(la_folder: Path) -> None:
     assert configuration.find("policies", "../secrets") is None
     with pytest.raises(PolicyError, match="no categorisation policy called 'nothing'"):
         policy_named("nothing")
+
+
+def test_a_policy_is_read_again_when_its_file_changes_and_not_before(la_folder: Path) -> None:
+    path = la_folder / "policies" / "barnet-2021.yaml"
+    path.write_text(SHIPPED_BARNET.replace("Barnet school categorisation 2021-24", "First wording"), encoding="utf-8")
+    first = policy_named("barnet-2021")
+    assert first.title.startswith("First wording")
+    assert policy_named("barnet-2021") is first  # kept: not parsed on every page view
+    path.write_text(SHIPPED_BARNET.replace("Barnet school categorisation 2021-24", "Second wording"), encoding="utf-8")
+    os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 5))  # a later change, whatever the clock's grain
+    assert policy_named("barnet-2021").title.startswith("Second wording")
+    path.write_text("title: [unclosed", encoding="utf-8")
+    os.utime(path, (path.stat().st_atime, path.stat().st_mtime + 10))
+    with pytest.raises(PolicyError, match="not valid YAML"):
+        policy_named("barnet-2021")  # a broken file is refused, never answered from what was kept
 
 
 def test_the_shipped_configuration_passes_the_check(capsys: pytest.CaptureFixture[str]) -> None:
