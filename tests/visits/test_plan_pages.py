@@ -223,7 +223,11 @@ def test_the_head_of_service_sets_available_days_audited(planned: dict[str, Any]
     admin = client_for(lead)
     page = admin.get("/visits/capacity/?year=2025").content.decode()
     assert "Set an officer's available days" in page and "link.officer" in page
-    data = {"officer": "link.officer", "half_term": "2", "available_days": "8"}
+    # An officer's plan is linked by their number: a username is never put in an address.
+    assert f"/visits/?officer={link.pk}&amp;year=2025" in page and "officer=link.officer" not in page
+    assert admin.get(f"/visits/?officer={link.pk}&year=2025").status_code == 200
+    assert admin.get("/visits/?officer=link.officer&year=2025").status_code == 404
+    data = {"officer": str(link.pk), "half_term": "2", "available_days": "8"}
     response = admin.post("/visits/capacity/?year=2025", data)
     assert response.status_code == 302 and response["Location"] == "/visits/capacity/?year=2025"
     autumn_2 = HalfTerm.objects.get(
@@ -247,7 +251,7 @@ def test_the_head_of_service_sets_available_days_audited(planned: dict[str, Any]
 
 
 def test_only_the_authoritys_admins_set_available_days(planned: dict[str, Any]) -> None:
-    data = {"officer": "link.officer", "half_term": "2", "available_days": "8"}
+    data = {"officer": str(planned["link"].pk), "half_term": "2", "available_days": "8"}
     for person in ("link", "head", "board"):
         assert client_for(planned[person]).post("/visits/capacity/?year=2025", data).status_code == 403
     # Another authority's administrator sees their own officers only.

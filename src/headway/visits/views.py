@@ -68,10 +68,13 @@ def my_schools(request: HttpRequest) -> HttpResponse:
 def _caseload(
     request: HttpRequest, user: User, authority: LocalAuthority
 ) -> tuple[User, int, AreaFilter, list[selectors.CaseloadRow]]:
-    """The officer (the user, or ``?officer=``), year and area filter of a visit plan, and its rows."""
+    """The officer (the user, or ``?officer=`` with an officer's number: never a username in an address), year
+    and area filter of a visit plan, and its rows."""
     officer = user
-    if username := request.GET.get("officer"):
-        officer = get_object_or_404(selectors.officers_of(authority), username=username)
+    if chosen := request.GET.get("officer"):
+        if not chosen.isdigit():
+            raise Http404("No such officer.")
+        officer = get_object_or_404(selectors.officers_of(authority), pk=int(chosen))
     year, today = _year(request), timezone.localdate()
     area_filter = area_filter_for(authority, request.GET.get("area"))
     rows = selectors.caseload_rows(officer, start_year=year, today=today, viewer=user)
@@ -288,11 +291,11 @@ def capacity(request: HttpRequest) -> HttpResponse:
     user, authority = _staff_authority(request, capacity=True)
     year = _year(request)
     academic_year = calendar.academic_year_ensure(authority, year)
-    officers = {o.get_username(): o for o in selectors.officers_of(authority)}
+    officers = {str(o.pk): o for o in selectors.officers_of(authority)}
     half_terms = list(academic_year.half_terms.order_by("number"))
     form = OfficerCapacityForm(
         request.POST or None,
-        officers=[(name, o.get_full_name() or name) for name, o in officers.items()],
+        officers=[(key, o.get_full_name() or o.get_username()) for key, o in officers.items()],
         half_terms=half_terms,
         initial={"officer": request.GET.get("officer", ""), "half_term": request.GET.get("half_term", "")},
     )
