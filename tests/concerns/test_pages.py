@@ -182,6 +182,32 @@ def test_the_review_group_designates_a_school_through_the_decision_form(world: W
     assert "Anstey Junior School is not on the register" in response.content.decode()
 
 
+def test_the_case_shows_the_evidence_the_review_group_saw_in_words(world: World) -> None:
+    concern = designated(world)
+    concern.evidence = {
+        "latest_grade": 3,
+        "safeguarding_met": None,
+        "stuck": False,
+        "risk": 0.0923,
+        "would_be_ri_now": None,
+        "type_group": "Local authority maintained schools",
+    }
+    concern.save()
+    case = client_for(world.officer).get(reverse("concerns:case", kwargs={"urn": world.school.urn})).content.decode()
+    for words in (
+        "Latest graded outcome: requires improvement",
+        "Safeguarding: not known",
+        "Stuck (below good at the last two inspections): no",
+        "Predicted risk of a below-good inspection: 9%",
+        "Would be judged below good now (officer&#x27;s judgement): not known",
+        "Group of school types: Local authority maintained schools",
+    ):
+        assert words in case
+    shown = case.split('id="main-content"')[1]
+    for code in ("latest_grade", "would_be_ri_now", "type_group", ": None", ": False", "0.0923"):
+        assert code not in shown
+
+
 def test_the_lead_officer_records_and_revises_the_plan_and_reviews_it(world: World) -> None:
     concern = designated(world)
     client = client_for(world.officer)

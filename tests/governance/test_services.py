@@ -181,7 +181,7 @@ def test_training_attendance_is_for_the_authoritys_governors_on_the_day(
     assert len(made) == 1
     assert services.attendance_record(session=session, appointments=[ours], by=officer, today=TODAY) == []
     assert [e.after for e in events("governance.attendance_recorded")] == [
-        {"session": "Safeguarding for governors (2026-10-14)", "governor": "Ms Grace Begum", "gid": ours.gid}
+        {"session": "Safeguarding for governors (14 October 2026)", "governor": "Ms Grace Begum", "gid": ours.gid}
     ]
     planned = services.training_session_record(
         local_authority=la, title="Finance", held_on=dt.date(2027, 1, 20), led_by="Dev Evans", by=officer

@@ -73,7 +73,8 @@ def test_a_round_ranks_schools_by_the_models_probability_when_the_model_won_the_
     page = client.get(reverse("risk:round", args=[made.pk]), {"sort": "risk"})
     assert page.status_code == 200
     html = page.content.decode()
-    assert made.risk_model_version in html and "predictive model" in html
+    assert "the risk model trained on inspections up to 31 August 2016" in html and "predictive model" in html
+    assert made.risk_model_version not in html  # the model's file name is not shown
     by_risk = sorted(proposals, key=lambda p: -(p.risk or 0))
     positions = [html.index(f'href="{reverse("risk:school", args=[p.establishment.urn])}"') for p in by_risk[:10]]
     assert positions == sorted(positions), "the page does not list the riskiest schools first"

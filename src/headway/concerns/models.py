@@ -87,7 +87,7 @@ class ConcernJudgement(models.Model):
         ordering = ["-made_on", "-recorded_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {'yes' if self.value else 'no'} ({self.made_on})"
+        return f"{self.get_kind_display()}: {'yes' if self.value else 'no'} ({self.made_on:%-d %B %Y})"
 
 
 class ReviewGroupMeeting(models.Model):
@@ -179,7 +179,9 @@ class Letter(models.Model):
         ordering = ["-dated", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} letter to the {self.get_recipient_display().lower()} ({self.dated})"
+        return (
+            f"{self.get_kind_display()} letter to the {self.get_recipient_display().lower()} ({self.dated:%-d %B %Y})"
+        )
 
     @property
     def file_stem(self) -> str:
@@ -217,7 +219,7 @@ class Milestone(models.Model):
         ordering = ["due_on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.title} (by {self.due_on})"
+        return f"{self.title} (by {self.due_on:%-d %B %Y})"
 
 
 class PlanAction(models.Model):
@@ -280,7 +282,7 @@ class PlanReview(models.Model):
         ordering = ["-reviewed_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Review of {self.plan} on {self.reviewed_on}"
+        return f"Review of {self.plan} on {self.reviewed_on:%-d %B %Y}"
 
 
 class MilestoneProgress(models.Model):
@@ -312,7 +314,7 @@ class MonitoringMeeting(models.Model):
         ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Monitoring meeting on {self.held_on}"
+        return f"Monitoring meeting on {self.held_on:%-d %B %Y}"
 
 
 class WarningNotice(models.Model):
@@ -365,7 +367,7 @@ class StatutoryPower(models.Model):
         ordering = ["-decided_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.power_label} from {self.starts_on}"
+        return f"{self.power_label} from {self.starts_on:%-d %B %Y}"
 
 
 class StatementOfAction(models.Model):
@@ -388,7 +390,7 @@ class StatementOfAction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Statement of action ({self.category}) due {self.due_on}"
+        return f"Statement of action ({self.category}) due {self.due_on:%-d %B %Y}"
 
 
 class AcademyContact(models.Model):
@@ -417,7 +419,7 @@ class AcademyContact(models.Model):
         ordering = ["sent_on", "id"]
 
     def __str__(self) -> str:
-        return f"Raised with {self.get_raised_with_display()} on {self.sent_on}"
+        return f"Raised with {self.get_raised_with_display()} on {self.sent_on:%-d %B %Y}"
 
 
 class RiseEngagement(models.Model):

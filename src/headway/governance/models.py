@@ -122,7 +122,7 @@ class InstrumentOfGovernment(models.Model):
         get_latest_by = ["made_on", "id"]
 
     def __str__(self) -> str:
-        return f"Instrument of government of {self.board.name} from {self.made_on}"
+        return f"Instrument of government of {self.board.name} from {self.made_on:%-d %B %Y}"
 
     @property
     def total(self) -> int:
@@ -145,7 +145,7 @@ class GovernanceReview(models.Model):
         ordering = ["board", "-reviewed_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Governance review of {self.board.name} on {self.reviewed_on}"
+        return f"Governance review of {self.board.name} on {self.reviewed_on:%-d %B %Y}"
 
 
 class TrainingSession(models.Model):
@@ -162,7 +162,7 @@ class TrainingSession(models.Model):
         ordering = ["local_authority", "-held_on", "title"]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.held_on})"
+        return f"{self.title} ({self.held_on:%-d %B %Y})"
 
 
 class TrainingAttendance(models.Model):

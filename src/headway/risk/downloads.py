@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 
 from headway.reports.downloads import Cell, Table, columns
 from headway.risk.models import CategorisationRound, CategoryProposal
+from headway.risk.wording import risk_source_in_words
 
 COLUMNS = columns(
     "URN",
@@ -54,6 +55,6 @@ def round_table(categorisation_round: CategorisationRound, proposals: list[Categ
             ("Local authority", categorisation_round.local_authority.name),
             ("Policy", f"{categorisation_round.policy_title} (version {categorisation_round.policy_version})"),
             ("Evidence as of", categorisation_round.as_of),
-            ("Risk", categorisation_round.risk_model_version or "None used"),
+            ("Predicted risk", risk_source_in_words(categorisation_round.risk_model_version).capitalize()),
         ),
     )

@@ -32,7 +32,7 @@ class OfficerJudgement(models.Model):
         indexes = [models.Index(fields=["establishment", "kind", "made_on"])]
 
     def __str__(self) -> str:
-        return f"{self.establishment}: {self.get_kind_display()} = {self.value} ({self.made_on})"
+        return f"{self.establishment}: {self.get_kind_display()} = {self.value} ({self.made_on:%-d %B %Y})"
 
 
 class CategorisationRound(models.Model):

@@ -10,6 +10,7 @@ above zero). Otherwise, and when no backtest has been run, the rule is shown, an
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,13 +51,22 @@ def _pct(value: Any) -> str:
     return f"{float(value):.0%}" if isinstance(value, int | float) else "not known"
 
 
+def _day(value: Any) -> str:
+    """A backtest's ISO date as pages say dates ("19 April 2022"); anything else as it is."""
+    try:
+        day = dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{day.day} {day:%B %Y}"
+
+
 def statement(result: dict[str, Any]) -> str:
     """The sentence officers read about the ranking shown, from a backtest result."""
     window = result["windows"][-1]
     model, rule = window["model"], window["rule"]
-    period = f"{window['test_from']} to {window['test_until']}"
+    period = f"{_day(window['test_from'])} to {_day(window['test_until'])}"
     figures = (
-        f"in the latest backtest (trained on outcomes public by {window['train_until']}, tested on {period}, "
+        f"in the latest backtest (trained on outcomes public by {_day(window['train_until'])}, tested on {period}, "
         f"{window['n_below_good']} below-good outcomes among {window['n_open']} open schools) the model found "
         f"{_pct(model['recall_at_10pct'])} of them among its riskiest 10% of schools and "
         f"{_pct(model['recall_at_20pct'])} among its riskiest 20%; the rule 'latest grade worst first, then "
@@ -104,7 +114,7 @@ def shipped(directory: Path | None = None) -> ShippedRanking:
             "rule",
             "Risk is the previous-grade rule's ('latest grade worst first, then longest since inspected'; each "
             "school's probability is the historical rate for its place in the rule's order): no national backtest "
-            "has been run, so the model has not shown that it ranks better (`headway risk backtest`).",
+            "has been run, so the model has not shown that it ranks better.",
         )
     path, result = found
     return ShippedRanking(str(result.get("ranking") or "rule"), statement(result), path.name)

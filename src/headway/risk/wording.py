@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from headway.inspections.models import CategoryOfConcern, OverallGrade, ReportCardGrade
@@ -36,6 +38,7 @@ EVIDENCE_NAMES: dict[str, str] = {
     "safeguarding_concern": "Concern about safeguarding (officer's judgement)",
     "would_be_ri_now": "Would be judged below good now (officer's judgement)",
     "standards_group": "Standards group",
+    "type_group": "Group of school types",
 }
 GRADES = {int(g): str(g.label).lower() for g in OverallGrade}
 REPORT_CARD = {int(g): str(g.label).lower() for g in ReportCardGrade}
@@ -62,6 +65,41 @@ def value_in_words(name: str, value: Any) -> str:
     return str(value).replace("_", " ")
 
 
+def evidence_name(name: str) -> str:
+    """What a piece of evidence is called on screen: Headway's own, else the LA's own indicator's label (its
+    configuration), else the name in words."""
+    if name in EVIDENCE_NAMES:
+        return EVIDENCE_NAMES[name]
+    from headway.risk.local_evidence import indicators
+
+    try:
+        local = indicators().get(name)
+    except ValueError:  # a broken configuration file: ``headway config check`` reports it
+        local = None
+    return local.label if local is not None else name.replace("_", " ").capitalize()
+
+
 def evidence_in_words(name: str, value: Any) -> str:
     """'Leadership and governance: needs attention', never 'leadership_and_governance = 2'."""
-    return f"{EVIDENCE_NAMES.get(name, name.replace('_', ' ').capitalize())}: {value_in_words(name, value)}"
+    return f"{evidence_name(name)}: {value_in_words(name, value)}"
+
+
+RISK_VERSION = re.compile(r"risk-(\d{4}-\d{2}-\d{2})-[0-9a-f]+")
+
+
+def risk_source_in_words(version: str) -> str:
+    """Where a round's predicted risk came from, as a round records it (``risk_model_version``), in words: "the
+    previous-grade rule, with rates from inspections up to 19 April 2022", never "rule (...), rates from
+    risk-2022-04-19-7301f100"."""
+    if not version:
+        return "none used"
+    found = RISK_VERSION.search(version)
+    if found is None:
+        return "the risk model"
+    day = dt.date.fromisoformat(found.group(1))
+    up_to = f"inspections up to {day.day} {day:%B %Y}"
+    if version.startswith("rule"):
+        return (
+            f"the previous-grade rule (latest grade worst first, then longest since inspected), with rates from {up_to}"
+        )
+    return f"the risk model trained on {up_to}"

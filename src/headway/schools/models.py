@@ -97,7 +97,7 @@ class AreaOfficer(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.officer} {self.get_role_display().lower()} for {self.area.title} from {self.starts_on}"
+        return f"{self.officer} {self.get_role_display().lower()} for {self.area.title} from {self.starts_on:%-d %B %Y}"
 
 
 class Governance(models.TextChoices):
@@ -274,7 +274,7 @@ class LinkOfficerAssignment(models.Model):
         indexes = [models.Index(fields=["officer", "ends_on"])]
 
     def __str__(self) -> str:
-        return f"{self.officer} link officer for {self.establishment} from {self.starts_on}"
+        return f"{self.officer} link officer for {self.establishment} from {self.starts_on:%-d %B %Y}"
 
 
 class LocalEvidenceValue(models.Model):

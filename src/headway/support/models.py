@@ -121,7 +121,7 @@ class DeliveryLog(models.Model):
         ordering = ["delivered_on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.days} days on {self.delivered_on}"
+        return f"{self.days} days on {self.delivered_on:%-d %B %Y}"
 
 
 class ImpactRating(models.IntegerChoices):
@@ -144,7 +144,7 @@ class ImpactEvaluation(models.Model):
         ordering = ["-evaluated_on", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.get_rating_display()} ({self.evaluated_on})"
+        return f"{self.get_rating_display()} ({self.evaluated_on:%-d %B %Y})"
 
 
 class TradedService(models.Model):
@@ -196,7 +196,7 @@ class TradedHoursUse(models.Model):
         ordering = ["used_on", "id"]
 
     def __str__(self) -> str:
-        return f"{self.hours} hours on {self.used_on}"
+        return f"{self.hours} hours on {self.used_on:%-d %B %Y}"
 
 
 # Partnerships --------------------------------------------------------------------------------------------------
@@ -306,4 +306,4 @@ class PartnershipReview(models.Model):
         ordering = ["-reviewed_on", "-id"]
 
     def __str__(self) -> str:
-        return f"Review of {self.partnership} on {self.reviewed_on}: {self.get_decision_display()}"
+        return f"Review of {self.partnership} on {self.reviewed_on:%-d %B %Y}: {self.get_decision_display()}"

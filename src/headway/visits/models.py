@@ -65,7 +65,7 @@ class Circumstance(models.Model):
     note = models.TextField(blank=True)
 
     def __str__(self) -> str:
-        return f"{self.establishment}: {self.kind} from {self.starts_on}"
+        return f"{self.establishment}: {self.kind.replace('_', ' ')} from {self.starts_on:%-d %B %Y}"
 
 
 class Visit(models.Model):
@@ -92,7 +92,7 @@ class Visit(models.Model):
         indexes = [models.Index(fields=["academic_year", "officer", "planned_on"])]
 
     def __str__(self) -> str:
-        return f"{self.purpose} at {self.establishment} on {self.planned_on}"
+        return f"{self.purpose} at {self.establishment} on {self.planned_on:%-d %B %Y}"
 
 
 class SelfEvaluation(models.Model):
