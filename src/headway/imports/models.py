@@ -29,7 +29,15 @@ class ImportRun(models.Model):
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.kind} import of {self.file_name} at {self.started_at:%Y-%m-%d %H:%M}"
+        return f"Import of {self.file_name} on {self.started_at:%-d %B %Y}"
+
+    @property
+    def kind_label(self) -> str:
+        """The kind of file in words, as the upload page names it (never the command line's name)."""
+        from headway.imports.registry import importers
+
+        importer = importers().get(self.kind)
+        return str(importer.label) if importer is not None else self.kind.replace("-", " ")
 
 
 class ImportJob(models.Model):

@@ -88,6 +88,14 @@ def _quantize(value: Decimal | None) -> Decimal | None:
     return None if value is None else value.quantize(Decimal("0.0001"))
 
 
+def _measure_name(measures: Any, code: str) -> str:
+    """A catalogue measure as an officer reads it (its label), never its code."""
+    try:
+        return str(measures.get(code).label)
+    except (KeyError, AttributeError):
+        return code
+
+
 def _years(years: Sequence[int]) -> str:
     """2016, 2020-2025"""
     ordered = sorted(set(years))
@@ -273,7 +281,10 @@ class BenchmarksImporter(Importer[list[LaitFigure]]):
         by_measure: dict[str, set[int]] = defaultdict(set)
         for record in wanted.values():
             by_measure[record.measure].add(record.year)
-        stored = "; ".join(f"{code} {_years(sorted(years))}" for code, years in sorted(by_measure.items()))
+        measures = catalogue()
+        stored = "; ".join(
+            f"{_measure_name(measures, code)} {_years(sorted(years))}" for code, years in sorted(by_measure.items())
+        )
         notices.append(
             f"LAIT figures: {levels[PublishedFigure.Level.LA]} LA, {levels[PublishedFigure.Level.REGION]} region "
             f"and {levels[PublishedFigure.Level.ENGLAND]} England figure(s) ({stored or 'none'})"
@@ -281,14 +292,14 @@ class BenchmarksImporter(Importer[list[LaitFigure]]):
         for code, years in sorted(self.other_years.items()):
             listed = _years(catalogue().get(code).years)
             notices.append(
-                f"{code}: the file's figures for {_years(sorted(years))} were not stored: the catalogue lists "
-                f"{listed} (the years the measure is published and comparable)"
+                f"{_measure_name(measures, code)}: the file's figures for {_years(sorted(years))} were not stored: "
+                f"the catalogue lists {listed} (the years the measure is published and comparable)"
             )
         missing = sorted(set(self.by_item) - self.found_items)
         if missing:
             notices.append(
-                "catalogue items not in the file: "
-                + ", ".join(f"{item} ({', '.join(m.code for m in self.by_item[item])})" for item in missing)
+                "items the catalogue reads that are not in the file: "
+                + ", ".join(f"{item} ({', '.join(m.label for m in self.by_item[item])})" for item in missing)
             )
         if self.ignored_items:
             shown = ", ".join(sorted(self.ignored_items)[:10])
