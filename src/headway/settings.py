@@ -321,10 +321,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "headway.api.pagination.Pages",
     "PAGE_SIZE": 100,
     "DEFAULT_SCHEMA_CLASS": "headway.api.schema.HeadwaySchema",
-    "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
-        "rest_framework.renderers.BrowsableAPIRenderer",
-    ],
+    # JSON only: the API is for BI tools. DRF's browsable pages are not Headway's (not GOV.UK, not accessible,
+    # they show the username); a browser opening an API address is given the JSON.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Headway read API",
