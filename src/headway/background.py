@@ -101,10 +101,17 @@ def state(task_id: str) -> TaskState | None:
         return None
 
 
+#: How long a waiting or running task holds back the same work (``unfinished``): a task left "running" by a worker
+#: that died, or waiting for a worker that is not running, stops blocking the button after this.
+UNFINISHED_FOR = dt.timedelta(hours=1)
+
+
 def unfinished(work: Task[Any, Any], first_argument: Any) -> bool:
-    """Whether a task of ``work`` whose first argument is ``first_argument`` (an authority's id, say) is waiting
-    or running, so that a second click of the same button does not start the same work twice. Always False where
-    the runner keeps no queue (ImmediateBackend, in tests: a task has finished before the next request)."""
+    """Whether a task of ``work`` whose first argument is ``first_argument`` (an authority's id, say) was handed
+    over in the last ``UNFINISHED_FOR`` and is waiting or running, so that a second click of the same button does
+    not start the same work twice. Always False where the runner keeps no queue (ImmediateBackend, in tests: a
+    task has finished before the next request)."""
+    from django.utils import timezone
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
@@ -114,6 +121,7 @@ def unfinished(work: Task[Any, Any], first_argument: Any) -> bool:
         task_path=work.module_path,
         status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
         args_kwargs__args__0=first_argument,
+        enqueued_at__gte=timezone.now() - UNFINISHED_FOR,
     ).exists()
 
 

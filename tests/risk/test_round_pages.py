@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from headway.accounts.models import AuditEvent, Role, User
@@ -258,6 +259,11 @@ def test_a_second_click_does_not_start_a_second_round_while_the_first_waits(
     elsewhere = LocalAuthorityFactory(name="Elsewhere")
     assert not services.round_under_way(elsewhere)
     assert run_pending() == 1 and CategorisationRound.objects.count() == 1
+    assert not services.round_under_way(barnet)
+    # A round left waiting (no worker) or "running" (a worker that died) holds the button back for an hour only.
+    start(client, "barnet-2020", THIS_YEAR)
+    assert services.round_under_way(barnet)
+    DBTaskResult.objects.filter(status="READY").update(enqueued_at=timezone.now() - dt.timedelta(hours=2))
     assert not services.round_under_way(barnet)
 
 
