@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,11 @@ def row_counts() -> dict[str, int]:
         if model._meta.app_label in {"accounts", "schools", "inspections", "imports", "performance", "strategy"}
         and model._meta.label != "imports.ImportJob"
     }
+
+
+def day_boxes(name: str, day: dt.date) -> dict[str, str]:
+    """A GOV.UK date input's three boxes (``NAME_0`` day, ``NAME_1`` month, ``NAME_2`` year) holding ``day``."""
+    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
 
 
 TYPED_DATE = re.compile(r"(\d{2})/(\d{2})/(\d{4})")

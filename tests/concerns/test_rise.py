@@ -21,6 +21,7 @@ from headway.inspections.standing import rules_named
 from headway.refusals import RuleRefused
 from headway.schools.models import Establishment, LocalAuthority
 from tests.factories import EstablishmentFactory, InspectionFactory, LocalAuthorityFactory, UserFactory
+from tests.helpers import day_boxes
 
 pytestmark = pytest.mark.django_db
 
@@ -272,10 +273,6 @@ def _client(user: User) -> Client:
     return client
 
 
-def _date(prefix: str, day: dt.date) -> dict[str, str]:
-    return {f"{prefix}_0": str(day.day), f"{prefix}_1": str(day.month), f"{prefix}_2": str(day.year)}
-
-
 def test_the_page_for_an_officer_records_an_engagement(place: Place) -> None:
     url = reverse("concerns:rise", kwargs={"urn": place.stuck.urn})
     client = _client(place.officer)
@@ -292,7 +289,7 @@ def test_the_page_for_an_officer_records_an_engagement(place: Place) -> None:
             "adviser": "Priya Adviser",
             "support_plan": "Leadership coaching",
             "grant_amount": "£25,000",
-            **_date("started_on", ON),
+            **day_boxes("started_on", ON),
         },
     )
     assert response.status_code == 302 and response["Location"] == url
@@ -311,7 +308,7 @@ def test_a_refusal_and_a_bad_date_are_shown_in_the_error_summary(place: Place) -
     client = _client(place.officer)
     before = _counts()
     page = client.post(
-        url, {"kind": "targeted", "adviser": "Priya", "support_plan": "Coaching", **_date("started_on", ON)}
+        url, {"kind": "targeted", "adviser": "Priya", "support_plan": "Coaching", **day_boxes("started_on", ON)}
     ).content.decode()
     assert "There is a problem" in page
     assert "Meadow Bank Primary School is not eligible for targeted RISE intervention on 12 January 2026" in page
@@ -342,11 +339,15 @@ def test_the_end_page_records_the_end(place: Place) -> None:
     url = reverse("concerns:rise_end", kwargs={"engagement_id": engagement.pk})
     client = _client(place.admin)
     assert "Record the end of the RISE targeted intervention" in client.get(url).content.decode()
-    page = client.post(url, {**_date("ended_on", dt.date(2026, 7, 20)), "outcome": "", "reason": "Done"})
+    page = client.post(url, {**day_boxes("ended_on", dt.date(2026, 7, 20)), "outcome": "", "reason": "Done"})
     assert "There is a problem" in page.content.decode() and "Enter the outcome" in page.content.decode()
     response = client.post(
         url,
-        {**_date("ended_on", dt.date(2026, 7, 20)), "outcome": "Leadership now secure.", "reason": "Plan completed"},
+        {
+            **day_boxes("ended_on", dt.date(2026, 7, 20)),
+            "outcome": "Leadership now secure.",
+            "reason": "Plan completed",
+        },
     )
     assert response.status_code == 302
     engagement.refresh_from_db()
@@ -364,10 +365,10 @@ def test_another_authoritys_officer_sees_nothing_and_the_school_reads_only(place
     assert outsider.get(school_url).status_code == 404
     assert outsider.get(end_url).status_code == 404
     assert (
-        outsider.post(school_url, {"kind": "universal", "support_plan": "x", **_date("started_on", ON)}).status_code
+        outsider.post(school_url, {"kind": "universal", "support_plan": "x", **day_boxes("started_on", ON)}).status_code
         == 404
     )
-    assert outsider.post(end_url, {**_date("ended_on", ON), "outcome": "x", "reason": "y"}).status_code == 404
+    assert outsider.post(end_url, {**day_boxes("ended_on", ON), "outcome": "x", "reason": "y"}).status_code == 404
 
     head = _client(place.head)
     page = head.get(school_url)
@@ -376,7 +377,8 @@ def test_another_authoritys_officer_sees_nothing_and_the_school_reads_only(place
     assert "Priya Adviser" in text and "Leadership coaching" in text
     assert '<form method="post" action' not in text and "Record the end" not in text and "Audit trail" not in text
     assert (
-        head.post(school_url, {"kind": "universal", "support_plan": "x", **_date("started_on", ON)}).status_code == 403
+        head.post(school_url, {"kind": "universal", "support_plan": "x", **day_boxes("started_on", ON)}).status_code
+        == 403
     )
     assert head.get(end_url).status_code == 404
     assert head.get(reverse("concerns:rise", kwargs={"urn": place.good.urn})).status_code == 404

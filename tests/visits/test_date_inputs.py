@@ -13,7 +13,7 @@ from headway.risk.models import OfficerJudgement
 from headway.schools.models import LocalAuthority
 from headway.visits.models import AcademicYear
 from tests.factories import UserFactory
-from tests.helpers import FIXTURES, DateBoxesClient, load
+from tests.helpers import FIXTURES, DateBoxesClient, day_boxes, load
 
 ALTON = 115850
 
@@ -32,10 +32,6 @@ def signed_in(user: User) -> DateBoxesClient:
     return client
 
 
-def boxes(name: str, day: dt.date) -> dict[str, str]:
-    return {f"{name}_0": str(day.day), f"{name}_1": str(day.month), f"{name}_2": str(day.year)}
-
-
 def test_term_dates_are_day_month_and_year_boxes_that_save_and_refuse_a_date_that_does_not_exist(
     admin: User,
 ) -> None:
@@ -51,10 +47,10 @@ def test_term_dates_are_day_month_and_year_boxes_that_save_and_refuse_a_date_tha
 
     data: dict[str, str] = {}
     for half_term in half_terms:
-        data |= boxes(f"starts_on_{half_term.number}", half_term.starts_on)
-        data |= boxes(f"ends_on_{half_term.number}", half_term.ends_on)
+        data |= day_boxes(f"starts_on_{half_term.number}", half_term.starts_on)
+        data |= day_boxes(f"ends_on_{half_term.number}", half_term.ends_on)
     moved = first.starts_on + dt.timedelta(days=1)
-    response = client.post("/visits/calendar/?year=2026", data | boxes("starts_on_1", moved))
+    response = client.post("/visits/calendar/?year=2026", data | day_boxes("starts_on_1", moved))
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.starts_on == moved
@@ -77,7 +73,7 @@ def test_an_officers_judgement_takes_its_date_from_the_boxes(admin: User) -> Non
     url = f"/risk/schools/{ALTON}/"
     assert 'name="made_on_0"' in client.get(url).content.decode()
     data = {"kind": OfficerJudgement.Kind.LEADERSHIP_CONCERN, "value": "yes", "reason": "The head has resigned."}
-    response = client.post(url, data | boxes("made_on", dt.date(2026, 11, 23)))
+    response = client.post(url, data | day_boxes("made_on", dt.date(2026, 11, 23)))
     assert response.status_code == 302
     assert OfficerJudgement.objects.get().made_on == dt.date(2026, 11, 23)
     refused = client.post(url, data | {"made_on_0": "23", "made_on_1": "11", "made_on_2": "26"})
