@@ -391,18 +391,8 @@ def kpi_indicator_update(
         before, after = audit.changes(_indicator_snapshot(current), _snapshot(fields))
         if not after:
             return current
-        for field in after:
-            setattr(current, field, fields[field])
-        current.save(update_fields=list(after))
-        audit.record(
-            verb="kpi_indicator.updated",
-            target=current,
-            before=before,
-            after=after,
-            reason=reason.strip(),
-            actor=actor,
-            actor_name=actor_name,
-        )
+        who = {"actor": actor, "actor_name": actor_name}
+        _save_changed(current, fields, before, after, verb="kpi_indicator.updated", reason=reason.strip(), **who)
     return current
 
 
@@ -527,6 +517,23 @@ def in_page_words(message: str) -> str:
     return message
 
 
+def _save_changed(
+    current: Any,
+    values: Mapping[str, Any],
+    before: dict[str, Any],
+    after: dict[str, Any],
+    *,
+    verb: str,
+    reason: str,
+    **who: Any,
+) -> None:
+    """Write the changed fields (``after``, from ``audit.changes``) of a locked row and audit the change."""
+    for field in after:
+        setattr(current, field, values[field])
+    current.save(update_fields=list(after))
+    audit.record(verb=verb, target=current, before=before, after=after, reason=reason, **who)
+
+
 def _refuse(problems: list[tuple[str, str]]) -> None:
     """Raise the loader's problems as a ``ValidationError`` by field (the pages show each by its field), in the
     page's words (``in_page_words``)."""
@@ -571,16 +578,8 @@ def kpi_set_change(*, kpi_set: KpiSet, name: str, version: str = "", notes: str 
         wanted = {"name": name, "version": version, "notes": notes}
         before, after = audit.changes({f: getattr(current, f) for f in wanted}, wanted)
         if after:
-            for field in after:
-                setattr(current, field, wanted[field])
-            current.save(update_fields=list(after))
-            audit.record(
-                verb="kpi_set.updated",
-                target=current,
-                before=before,
-                after=after,
-                reason="changed on the KPI set page",
-                actor=by,
+            _save_changed(
+                current, wanted, before, after, verb="kpi_set.updated", reason="changed on the KPI set page", actor=by
             )
     return current
 
@@ -633,12 +632,7 @@ def kpi_indicator_save(
             current = KpiIndicator.objects.select_for_update().get(pk=indicator.pk)
             before, after = audit.changes(_indicator_snapshot(current), _snapshot(fields))
             if after:
-                for field in after:
-                    setattr(current, field, fields[field])
-                current.save(update_fields=list(after))
-                audit.record(
-                    verb="kpi_indicator.updated", target=current, before=before, after=after, reason=reason, **who
-                )
+                _save_changed(current, fields, before, after, verb="kpi_indicator.updated", reason=reason, **who)
             indicator = current
         _sync_targets(indicator, definition.targets, reason=reason, who=who, gone="taken off the page")
     return indicator

@@ -643,9 +643,12 @@ def _editable(partnership: Partnership) -> None:
         raise PartnershipRuleError(["The partnership has been dissolved; it cannot be changed."])
 
 
-def _check(partnership: Partnership, members: Sequence[int], policy: PartnershipPolicy) -> None:
+def _check(
+    partnership: Partnership, members: Sequence[int], policy: PartnershipPolicy, type: str | None = None
+) -> None:
+    """Refuse, with every rule broken, members (and a type: the partnership's own by default) that break a rule."""
     facts = school_facts(partnership.local_authority, partnership.start_year, policy=policy)
-    problems = partnership_violations(members, partnership.type, facts, policy)
+    problems = partnership_violations(members, type or partnership.type, facts, policy)
     if problems:
         raise PartnershipRuleError(problems)
 
@@ -812,10 +815,7 @@ def partnership_type_change(
         raise PartnershipRuleError(["Choose a type of partnership."])
     if type == partnership.type:
         raise PartnershipRuleError([f"The partnership is already {policy.types[type].label.split(' (')[0].lower()}."])
-    facts = school_facts(partnership.local_authority, partnership.start_year, policy=policy)
-    problems = partnership_violations(full_members(partnership), type, facts, policy)
-    if problems:
-        raise PartnershipRuleError(problems)
+    _check(partnership, full_members(partnership), policy, type=type)
     before = _state(partnership)
     partnership.type = type
     partnership.save(update_fields=["type"])

@@ -22,7 +22,7 @@ from headway.accounts import permissions
 from headway.accounts.notices import long_date
 from headway.refusals import attempt
 from headway.schools.areas import area_filter_for
-from headway.schools.models import Area, Establishment
+from headway.schools.models import Area, Establishment, LocalAuthority
 from headway.visits import calendar, link_officers, planning, selectors
 from headway.visits.plan_forms import LinkOfficerForm, PlanBuildForm, year_label
 from headway.visits.views import _staff_authority, _year
@@ -128,17 +128,22 @@ def _visits_said(assigned: link_officers.Assigned) -> str:
     return f" {n} planned visit{'s' if n != 1 else ''} from that day {'are' if n != 1 else 'is'} now theirs."
 
 
+def _link_officer_form(request: HttpRequest, authority: LocalAuthority) -> LinkOfficerForm:
+    """The form choosing a link officer (for a school or an area): the authority's officers, from today."""
+    return LinkOfficerForm(
+        request.POST or None,
+        officers=link_officers.officers_to_choose(authority),
+        initial={"starts_on": timezone.localdate()},
+    )
+
+
 @login_required
 def link_officer_school(request: HttpRequest, urn: int) -> HttpResponse:
     """Choose a school's link officer (by name), from a date, with a reason. Audited."""
     user, authority = _staff_authority(request)
     establishment = get_object_or_404(Establishment, urn=urn, local_authority=authority)
     current = planning.current_link_officer(establishment)
-    form = LinkOfficerForm(
-        request.POST or None,
-        officers=link_officers.officers_to_choose(authority),
-        initial={"starts_on": timezone.localdate()},
-    )
+    form = _link_officer_form(request, authority)
     if request.method == "POST" and form.is_valid():
         officer, data = form.chosen(), form.cleaned_data
         done: list[link_officers.Assigned] = []
@@ -174,11 +179,7 @@ def link_officer_area(request: HttpRequest, area_id: int) -> HttpResponse:
     date, with a reason. Audited for each school."""
     user, authority = _staff_authority(request)
     area = get_object_or_404(Area.objects.select_related("local_authority"), pk=area_id, local_authority=authority)
-    form = LinkOfficerForm(
-        request.POST or None,
-        officers=link_officers.officers_to_choose(authority),
-        initial={"starts_on": timezone.localdate()},
-    )
+    form = _link_officer_form(request, authority)
     if request.method == "POST" and form.is_valid():
         officer, data = form.chosen(), form.cleaned_data
         done: list[link_officers.Assigned] = []
