@@ -16,6 +16,9 @@ from headway.strategy.models import KpiSet, LocalActual
 from tests.factories import EstablishmentFactory, LocalAuthorityFactory, UserFactory
 from tests.strategy.figures import kpi_set
 
+#: The KPI set pages: the authority's LA administrators only.
+ADMINS_ONLY = {"anonymous": 302, "school_user": 403, "board": 403, "officer": 403, "admin": 200, "other_officer": 403}
+
 PEOPLE = ("anonymous", "school_user", "board", "officer", "admin", "other_officer")
 #: Expected status of a GET, per URL name and person. 302 for anonymous = sent to sign in.
 RULES: dict[str, dict[str, int]] = {
@@ -60,54 +63,12 @@ RULES: dict[str, dict[str, int]] = {
         "other_officer": 404,
     },
     # KPI sets made and changed on pages: the authority's LA administrators only.
-    "kpi_sets": {
-        "anonymous": 302,
-        "school_user": 403,
-        "board": 403,
-        "officer": 403,
-        "admin": 200,
-        "other_officer": 403,
-    },
-    "kpi_set_add": {
-        "anonymous": 302,
-        "school_user": 403,
-        "board": 403,
-        "officer": 403,
-        "admin": 200,
-        "other_officer": 403,
-    },
-    "kpi_set": {
-        "anonymous": 302,
-        "school_user": 403,
-        "board": 403,
-        "officer": 403,
-        "admin": 200,
-        "other_officer": 403,
-    },
-    "kpi_set_download": {
-        "anonymous": 302,
-        "school_user": 403,
-        "board": 403,
-        "officer": 403,
-        "admin": 200,
-        "other_officer": 403,
-    },
-    "kpi_indicator_add": {
-        "anonymous": 302,
-        "school_user": 403,
-        "board": 403,
-        "officer": 403,
-        "admin": 200,
-        "other_officer": 403,
-    },
-    "kpi_indicator": {
-        "anonymous": 302,
-        "school_user": 403,
-        "board": 403,
-        "officer": 403,
-        "admin": 200,
-        "other_officer": 403,
-    },
+    "kpi_sets": ADMINS_ONLY,
+    "kpi_set_add": ADMINS_ONLY,
+    "kpi_set": ADMINS_ONLY,
+    "kpi_set_download": ADMINS_ONLY,
+    "kpi_indicator_add": ADMINS_ONLY,
+    "kpi_indicator": ADMINS_ONLY,
     "kpi_indicator_remove": {  # a POST only
         "anonymous": 302,
         "school_user": 405,
