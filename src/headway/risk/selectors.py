@@ -15,6 +15,7 @@ from headway.risk.models import CategorisationRound, CategoryDecision, CategoryP
 from headway.risk.policy import Policy
 from headway.schools import areas
 from headway.schools.models import Establishment, LinkOfficerAssignment, LocalAuthority
+from headway.schools.selectors import link_officers
 
 
 def current_decision(establishment: Establishment) -> CategoryDecision | None:
@@ -219,14 +220,7 @@ def review_page(proposals: QuerySet[CategoryProposal], number: str | None) -> tu
     ids = list(page.object_list)
     by_id = {p.pk: p for p in proposals.filter(pk__in=ids).order_by()}
     shown = [by_id[pk] for pk in ids if pk in by_id]
-    officers = {
-        a.establishment_id: a.officer
-        for a in LinkOfficerAssignment.objects.filter(
-            establishment_id__in=[p.establishment_id for p in shown], ends_on__isnull=True
-        )
-        .select_related("officer")
-        .order_by("starts_on", "pk")
-    }
+    officers = link_officers([p.establishment_id for p in shown])
     return page, [ReviewRow(p, officers.get(p.establishment_id)) for p in shown]
 
 

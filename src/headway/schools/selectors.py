@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -133,8 +134,8 @@ def caseload(officer: User, *, today: dt.date | None = None) -> QuerySet[Establi
     ).distinct()
 
 
-def link_officers(establishments: QuerySet[Establishment]) -> dict[int, User]:
-    """Each school's current link officer, by school id, in one query."""
+def link_officers(establishments: QuerySet[Establishment] | Sequence[int]) -> dict[int, User]:
+    """Each school's current link officer, by school id, in one query (the schools as a query or their ids)."""
     from headway.schools.models import LinkOfficerAssignment
 
     return {

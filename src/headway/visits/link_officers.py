@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 
 from headway.accounts import audit
 from headway.accounts.models import User
-from headway.accounts.notices import long_date
+from headway.accounts.notices import long_date, person_name
 from headway.refusals import RuleRefused
 from headway.schools import areas
 from headway.schools.models import Area, Establishment, LinkOfficerAssignment, LocalAuthority
@@ -39,10 +39,10 @@ def officers_to_choose(local_authority: LocalAuthority) -> list[User]:
 
 
 def officer_label(officer: User) -> str:
-    """An officer as a choice names them: their full name (with their job title when they have one), never
-    their username; their email address when no name is recorded."""
-    name = officer.get_full_name() or officer.email or "Officer without a name"
-    title = getattr(officer, "job_title", "")
+    """An officer as a choice names them: ``person_name`` (never their username), with their job title in brackets
+    when they have one."""
+    name = person_name(officer)
+    title = (officer.job_title or "").strip()
     return f"{name} ({title})" if title else name
 
 
@@ -56,6 +56,16 @@ def _checked(*, local_authority_id: int, officer: User, reason: str, what: str) 
     if not reason.strip():
         raise LinkOfficerRefused("Say why the link officer changes.")
     return reason.strip()
+
+
+def _current_assignments(establishments: list[Establishment]) -> dict[int, LinkOfficerAssignment]:
+    """Each school's current link-officer assignment, with its officer, by school id (one query)."""
+    return {
+        a.establishment_id: a
+        for a in LinkOfficerAssignment.objects.filter(
+            establishment__in=[s.pk for s in establishments], ends_on__isnull=True
+        ).select_related("officer")
+    }
 
 
 def _visits_follow(establishments: list[Establishment], officer: User, starts_on: dt.date, by: User) -> int:
@@ -139,12 +149,7 @@ def area_link_officer_set(*, area: Area, officer: User, starts_on: dt.date, reas
     schools = list(areas.schools_of(area))
     if not schools:
         raise LinkOfficerRefused(f"The {area.title} has no open schools.")
-    current = {
-        a.establishment_id: a
-        for a in LinkOfficerAssignment.objects.filter(
-            establishment__in=[s.pk for s in schools], ends_on__isnull=True
-        ).select_related("officer")
-    }
+    current = _current_assignments(schools)
     later = [s for s in schools if s.pk in current and current[s.pk].starts_on > starts_on]
     if later:
         names = ", ".join(s.name for s in later[:5]) + (f" and {len(later) - 5} more" if len(later) > 5 else "")
@@ -181,12 +186,7 @@ def schools_for_links(local_authority: LocalAuthority, area: Area | None = None)
 
 def link_rows(establishments: list[Establishment]) -> list[LinkRow]:
     """Each school with its current link officer's assignment (one query, whatever the number of schools)."""
-    current = {
-        a.establishment_id: a
-        for a in LinkOfficerAssignment.objects.filter(
-            establishment__in=[s.pk for s in establishments], ends_on__isnull=True
-        ).select_related("officer")
-    }
+    current = _current_assignments(establishments)
     return [LinkRow(establishment=s, assignment=current.get(s.pk)) for s in establishments]
 
 
