@@ -8,11 +8,8 @@ from django import forms
 
 from headway.accounts.models import User
 from headway.date_input import DateInputField
+from headway.reports.terms import academic_year_label
 from headway.visits.link_officers import officer_label
-
-
-def year_label(start_year: int) -> str:
-    return f"{start_year}/{(start_year + 1) % 100:02d}"
 
 
 class PlanBuildForm(forms.Form):
@@ -27,7 +24,7 @@ class PlanBuildForm(forms.Form):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, year_label(y)) for y in years]  # type: ignore[attr-defined]
+        self.fields["year"].choices = [(y, academic_year_label(y)) for y in years]  # type: ignore[attr-defined]
 
 
 class LinkOfficerForm(forms.Form):

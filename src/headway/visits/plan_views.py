@@ -21,10 +21,11 @@ from django.views.decorators.http import require_safe
 from headway.accounts import permissions
 from headway.accounts.notices import long_date
 from headway.refusals import attempt
+from headway.reports.terms import academic_year_label
 from headway.schools.areas import area_filter_for
 from headway.schools.models import Area, Establishment, LocalAuthority
 from headway.visits import calendar, link_officers, planning, selectors
-from headway.visits.plan_forms import LinkOfficerForm, PlanBuildForm, year_label
+from headway.visits.plan_forms import LinkOfficerForm, PlanBuildForm
 from headway.visits.views import _staff_authority, _year
 
 PAGE_SIZE = 50
@@ -85,8 +86,8 @@ def plan(request: HttpRequest) -> HttpResponse:
             "overview": selectors.plan_overview(academic_year),
             "form": form,
             "year": year,
-            "year_label": year_label(year),
-            "other_years": [(y, year_label(y)) for y in years if y != year],
+            "year_label": academic_year_label(year),
+            "other_years": [(y, academic_year_label(y)) for y in years if y != year],
             "not_categorised": selectors.not_categorised(authority).count(),
             "can_see_capacity": permissions.can_plan_visits(user, authority, capacity=True),
         },

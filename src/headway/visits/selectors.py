@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 
 from headway.accounts import permissions
 from headway.accounts.models import User
+from headway.reports.terms import academic_year_label
 from headway.risk.models import CategoryDecision
 from headway.risk.selectors import current_decisions
 from headway.schools.models import Establishment, LinkOfficerAssignment, LocalAuthority
@@ -98,8 +99,7 @@ class CircumstanceRow:
 
 
 def _year_label(day: dt.date) -> str:
-    start = day.year if day.month >= 9 else day.year - 1
-    return f"{start}/{(start + 1) % 100:02d}"
+    return academic_year_label(academic_year_of(day))
 
 
 def circumstances_all(establishment: Establishment) -> list[CircumstanceRow]:
