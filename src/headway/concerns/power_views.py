@@ -5,16 +5,16 @@ Views parse input, ask ``headway.accounts.permissions``, call ``headway.concerns
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
 from headway.accounts import permissions
 from headway.concerns import services
 from headway.concerns.models import StatutoryPower
 from headway.concerns.power_forms import PowerEndForm
+from headway.concerns.views import _done, _form_page
 from headway.refusals import attempt
 
 
@@ -41,17 +41,13 @@ def power_end(request: HttpRequest, power_id: int) -> HttpResponse:
                 power=power, ends_on=data["ends_on"], reason=data["reason"], by=permissions.signed_in(request)
             ),
         ):
-            messages.success(request, f"The end of the power is recorded: {power.power_label}.")
-            return redirect("concerns:case", urn=school.urn)
-    return render(
+            return _done(request, f"The end of the power is recorded: {power.power_label}.", school.urn)
+    return _form_page(
         request,
-        "concerns/form.html",
-        {
-            "form": form,
-            "school": school,
-            "title": "End a statutory power",
-            "button": "Record the end",
-            "intro": f"{power.power_label}, in use from {power.starts_on:%-d %B %Y}."
-            + (f" Its end is already recorded: {power.ends_on:%-d %B %Y}." if power.ends_on else ""),
-        },
+        form,
+        establishment=school,
+        title="End a statutory power",
+        button="Record the end",
+        intro=f"{power.power_label}, in use from {power.starts_on:%-d %B %Y}."
+        + (f" Its end is already recorded: {power.ends_on:%-d %B %Y}." if power.ends_on else ""),
     )
