@@ -342,12 +342,7 @@ def kpi_set_load(
             audit.record(
                 verb="kpi_indicator.removed",
                 target=indicator,
-                before={
-                    "key": indicator.key,
-                    **_indicator_snapshot(indicator),
-                    "year_targets": [t.year for t in indicator.year_targets.all()],
-                    "local_actuals": {str(a.year): _plain(a.value) for a in indicator.local_actuals.all()},
-                },
+                before=_removed_snapshot(indicator),
                 reason=f"{reason}: no longer in the file",
                 **who,
             )
@@ -517,6 +512,16 @@ def in_page_words(message: str) -> str:
     return message
 
 
+def _removed_snapshot(indicator: KpiIndicator) -> dict[str, Any]:
+    """What the audit trail keeps of an indicator taken out of its set: its definition, targets and figures."""
+    return {
+        "key": indicator.key,
+        **_indicator_snapshot(indicator),
+        "year_targets": [t.year for t in indicator.year_targets.all()],
+        "local_actuals": {str(a.year): _plain(a.value) for a in indicator.local_actuals.all()},
+    }
+
+
 def _save_changed(
     current: Any,
     values: Mapping[str, Any],
@@ -645,12 +650,7 @@ def kpi_indicator_remove(*, indicator: KpiIndicator, by: User) -> None:
         audit.record(
             verb="kpi_indicator.removed",
             target=current,
-            before={
-                "key": current.key,
-                **_indicator_snapshot(current),
-                "year_targets": [t.year for t in current.year_targets.all()],
-                "local_actuals": {str(a.year): _plain(a.value) for a in current.local_actuals.all()},
-            },
+            before=_removed_snapshot(current),
             reason="removed on the KPI set page",
             actor=by,
         )
