@@ -223,6 +223,13 @@ def policy_named(name: str) -> Policy:
     return _policy_at(path, path.stat().st_mtime)
 
 
+def policy_to_offer(policies: list[Policy], day: dt.date) -> Policy | None:
+    """The policy a new round starts with: the authority's own in force on ``day``, else any in force."""
+    return next((p for p in policies if in_force(p, day) and p.authority), None) or next(
+        (p for p in policies if in_force(p, day)), None
+    )
+
+
 def policies_for_authority(code: str) -> list[Policy]:
     """Every categorisation policy an authority may run (its own, and those written for no one authority), the
     newest first; ``code`` empty: every policy. A file that does not load is left out (``headway check``

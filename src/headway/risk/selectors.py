@@ -107,6 +107,11 @@ class RoundFilters:
     decided: str = ""
     sort: str = "category"
 
+    @property
+    def any_chosen(self) -> bool:
+        """Whether any filter narrows the round (the order is not a filter)."""
+        return any((self.category, self.change, self.trigger, self.phase, self.area, self.officer, self.decided))
+
 
 def previous_round(categorisation_round: CategorisationRound) -> CategorisationRound | None:
     """The authority's last round before this one: the latest opened with evidence as of an earlier date (a

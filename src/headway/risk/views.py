@@ -17,7 +17,7 @@ from headway.risk import selectors, services
 from headway.risk.downloads import round_table
 from headway.risk.forms import ConfirmAllForm, DecisionForm, JudgementForm, RoundFilterForm, RoundStartForm
 from headway.risk.models import CategorisationRound, CategoryProposal, OfficerJudgement
-from headway.risk.policy import Policy, PolicyError, in_force, policies_for_authority, policy_named
+from headway.risk.policy import Policy, PolicyError, policies_for_authority, policy_named, policy_to_offer
 from headway.schools.models import LocalAuthority
 
 
@@ -62,9 +62,7 @@ def round_start(request: HttpRequest) -> HttpResponse:
     user = permissions.signed_in(request)
     policies = policies_for_authority(authority.code if authority is not None else "")
     today = timezone.localdate()
-    current = next((p for p in policies if in_force(p, today) and p.authority), None) or next(
-        (p for p in policies if in_force(p, today)), None
-    )
+    current = policy_to_offer(policies, today)
     form = RoundStartForm(
         request.POST if request.method == "POST" else None,
         policies=policies,
@@ -146,10 +144,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "round": categorisation_round,
             "previous": selectors.previous_round(categorisation_round),
             "form": form,
-            "filtered": any(
-                getattr(filters, name)
-                for name in ("category", "change", "decided", "trigger", "phase", "area", "officer")
-            ),
+            "filtered": filters.any_chosen,
             "page": page,
             "rows": rows,
             "total": page.paginator.count,
