@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +98,14 @@ def load_local_evidence(path: Path) -> list[Indicator]:
     return _File(path).load(set(EVIDENCE))
 
 
+@cache
+def _declared_at(path: Path, modified: float) -> tuple[Indicator, ...]:
+    return tuple(load_local_evidence(path))
+
+
 def indicators() -> dict[str, Indicator]:
-    """Every local indicator declared, the LA's and the shipped, by name."""
+    """Every local indicator declared, the LA's and the shipped, by name. Each file is read once and kept until
+    it changes (pages ask for an indicator's label once per piece of evidence they show)."""
     from headway import configuration
 
     found: dict[str, Indicator] = {}
@@ -106,7 +113,7 @@ def indicators() -> dict[str, Indicator]:
         path = configuration.find("local_evidence", name)
         if path is None:
             continue
-        for indicator in load_local_evidence(path):
+        for indicator in _declared_at(path, path.stat().st_mtime):
             if indicator.name in found and found[indicator.name] != indicator:
                 raise PolicyError(f"{path}:1: the indicator {indicator.name!r} is declared twice, differently")
             found[indicator.name] = indicator
