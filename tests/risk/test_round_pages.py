@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from headway.accounts.models import AuditEvent, Role, User
+from headway.accounts.notices import person_name
 from headway.background import run_pending
 from headway.risk import selectors, services
 from headway.risk.models import CategorisationRound, CategoryDecision, CategoryProposal
@@ -206,7 +207,9 @@ def test_an_officer_starts_a_round_and_lands_on_it(barnet: LocalAuthority, offic
     made = CategorisationRound.objects.get()
     assert response.redirect_chain[-1][0] == reverse("risk:round", args=[made.pk])
     assert "The round is ready" in response.content.decode()
-    assert (made.as_of, made.policy_name, made.opened_by_name) == (THIS_YEAR, "barnet-2020", officer.username)
+    assert (made.as_of, made.policy_name, made.opened_by_name) == (THIS_YEAR, "barnet-2020", person_name(officer))
+    rounds = client.get(reverse("risk:rounds")).content.decode()
+    assert f"by {person_name(officer)}" in rounds and officer.username not in rounds  # a name, never a username
     event = AuditEvent.objects.get(verb="categorisation.round_opened")
     assert event.actor == officer and event.after["as_of"] == THIS_YEAR.isoformat()
 

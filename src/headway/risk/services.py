@@ -11,6 +11,7 @@ from django.db import transaction
 
 from headway import background
 from headway.accounts import audit
+from headway.accounts.notices import person_name
 from headway.accounts.models import User
 from headway.risk.evidence import gather_evidence
 from headway.risk.models import CategorisationRound, CategoryDecision, CategoryProposal, OfficerJudgement
@@ -117,7 +118,7 @@ def round_run(
             policy_version=policy.version,
             policy_title=policy.title,
             as_of=as_of,
-            opened_by_name=by.get_username() if by else (actor_name or "command line"),
+            opened_by_name=person_name(by) if by else (actor_name or "command line"),  # as pages name them
             risk_model_version=version,
             risk_ranking=ranking,
             risk_basis=basis,
