@@ -11,8 +11,8 @@ from django.db import transaction
 
 from headway import background
 from headway.accounts import audit
-from headway.accounts.notices import person_name
 from headway.accounts.models import User
+from headway.accounts.notices import person_name
 from headway.risk.evidence import gather_evidence
 from headway.risk.models import CategorisationRound, CategoryDecision, CategoryProposal, OfficerJudgement
 from headway.risk.policy import Fired, Policy, apply_policy
