@@ -104,7 +104,7 @@ def _xlsx_rows(report: KpiReport) -> Iterator[Sequence[Cell]]:
     for row in report.rows:
         yield (
             row.indicator,
-            row.measure,
+            row.measure_label or row.measure,  # what the measure is, in words, never its catalogue code
             row.scope_label,
             row.baseline_year,
             row.baseline_value,
