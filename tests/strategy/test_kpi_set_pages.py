@@ -4,6 +4,7 @@ every change audited, and a set downloaded as a file loads back unchanged."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -228,3 +229,11 @@ def test_a_downloaded_set_loads_back_unchanged(admin: User, tmp_path: Path) -> N
     targets = [(t.year, t.kind, float(t.value or 0)) for t in KpiTarget.objects.all()]
     assert targets == [(2026, "value", 99.9)]
     assert "headway kpi load" in response.content.decode()  # the file says how to load it again
+
+
+def test_each_measure_names_its_group_of_pupils_once() -> None:
+    from headway.strategy.forms import _measure_choices
+
+    labels = [label for _, label in _measure_choices()]
+    assert "Attainment 8 score (Asian pupils)" in labels  # the label names the group; it is not added again
+    assert not [label for label in labels if re.search(r"\(([^)]*)\) \(\1\)", label)]

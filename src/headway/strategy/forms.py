@@ -65,8 +65,10 @@ def _measure_choices() -> list[tuple[str, str]]:
     measures = sorted(catalogue().measures.values(), key=lambda m: (stages.get(m.key_stage, 9), m.label, m.code))
     choices = [("", "None: the LA enters its own figure each year")]
     for measure in measures:
-        pupils = "" if measure.scope == "all" else f" ({SCOPE_LABELS.get(measure.scope, measure.scope)})"
-        choices.append((measure.code, f"{measure.label}{pupils}"))
+        group = SCOPE_LABELS.get(measure.scope, measure.scope)
+        # the group once: many labels name it already ("Attainment 8 score (Asian pupils)")
+        named = measure.scope == "all" or f"({group.lower()})" in measure.label.lower()
+        choices.append((measure.code, measure.label if named else f"{measure.label} ({group})"))
     return choices
 
 
