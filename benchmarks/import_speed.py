@@ -84,10 +84,13 @@ def baseline(path: Path, dataset: str, year: int, vendor: str) -> tuple[float, i
     if vendor == "postgresql":
         table = SchoolResult._meta.db_table
         with transaction.atomic(), connection.cursor() as cursor:
-            columns = "urn, year, measure, value, missing_reason, la_code, school_kind, source_import_id"
+            columns = (
+                "urn, year, measure, value, missing_reason, la_code, school_kind, source_import_id, source_release,"
+                " source_layout"
+            )
             with cursor.connection.cursor().copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 for urn, y, code, value, reason in rows:
-                    copy.write_row((urn, y, code, value, reason, "", "", run.pk))
+                    copy.write_row((urn, y, code, value, reason, "", "", run.pk, "", ""))
     else:
         with transaction.atomic():
             SchoolResult.objects.bulk_create(

@@ -422,25 +422,6 @@ def run_import(
     """Import one file. A rejected file returns ``rejected=True`` with its problems and writes nothing."""
     name = display_name or path.name
     result = ImportResult(kind=importer.kind, file=name)
-    started = timezone.now()
-    try:
-        result.sha256 = file_sha256(path) if path.exists() else ""
-        records, problems, rows_read, notices = read_records(importer, path, name, progress, keep=not importer.streams)
-    except FileRejected as rejection:
-        result.rejected = True
-        result.errors = _listed(rejection.problems)
-        return result
-    result.notices.extend(notices)
-    if problems and not skip_bad_rows:
-        result.rejected = True
-        result.errors = _listed(problems)
-        result.notices.append(
-            "Nothing was imported. Correct the file, or import it again skipping the rows with bad values."
-        )
-        return result
-    bad_rows = {p.row for p in problems}
-    if progress is not None:
-        progress(ImportProgress("writing", rows_read, len(problems)))
     job = _Writing(
         importer=importer,
         path=path,
@@ -448,27 +429,52 @@ def run_import(
         result=result,
         user=user,
         actor_name=actor_name,
-        started=started,
-        rows_read=rows_read,
-        problems=problems,
-        skipped=len(bad_rows),
+        started=timezone.now(),
+        rows_read=0,
+        problems=[],
+        skipped=0,
         today=today or timezone.localdate(),
         progress=progress,
     )
     try:
-        if importer.streams and commits_each_batch():
-            run = _write_in_batches(job, records)
+        result.sha256 = file_sha256(path) if path.exists() else ""
+        if importer.streams and not commits_each_batch():
+            run = _check_and_write_in_one_transaction(job, skip_bad_rows=skip_bad_rows)
         else:
-            run = _write_in_one_transaction(job, records)
+            records, problems, rows_read, notices = read_records(
+                importer, path, name, progress, keep=not importer.streams
+            )
+            result.notices.extend(notices)
+            if problems and not skip_bad_rows:
+                raise _Refused(problems)
+            if progress is not None:
+                progress(ImportProgress("writing", rows_read, len(problems)))
+            job.rows_read, job.problems, job.skipped = rows_read, problems, len({p.row for p in problems})
+            run = _write_in_batches(job) if importer.streams else _write_in_one_transaction(job, records)
+    except _Refused as refusal:
+        result.rejected = True
+        result.errors = _listed(refusal.problems)
+        result.notices.append(
+            "Nothing was imported. Correct the file, or import it again skipping the rows with bad values."
+        )
+        return result
     except FileRejected as rejection:
-        # Nothing was written: the transaction was rolled back.
+        # Nothing was written: the transaction was rolled back (or had not begun).
         return ImportResult(
             kind=importer.kind, file=name, rejected=True, errors=_listed(rejection.problems), sha256=result.sha256
         )
     result.import_id = run.pk
     if progress is not None:
-        progress(ImportProgress("finished", rows_read, len(problems)))
+        progress(ImportProgress("finished", job.rows_read, len(job.problems)))
     return result
+
+
+class _Refused(Exception):
+    """Rows of the file have problems (and bad rows are not to be skipped): nothing is imported."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
 
 
 def commits_each_batch() -> bool:
@@ -561,25 +567,46 @@ def _finish_run(job: _Writing, run: ImportRun, context: ImportContext, counts: C
 
 
 def _write_in_one_transaction(job: _Writing, records: list[Any]) -> ImportRun:
-    """Write the whole file in one transaction: all of it or, if anything fails, none of it."""
+    """Write the whole file, read and checked before, in one transaction: all of it or, if anything fails, none."""
     with transaction.atomic():
         run, context = _start_run(job)
-        if job.importer.streams:
-            # Read the file again, checked as before, and write it a batch at a time.
-            writer = job.importer.fresh()
-            counts = Counts()
-            for batch in _batches(_scan_records(writer, job.path, job.name, _Scan()), WRITE_BATCH):
-                counts.add(writer.apply(batch, context))
-            context.notices = merged_notices(context.notices)
-            if file_sha256(job.path) != job.result.sha256:
-                raise FileRejected([Problem(job.name, None, None, "the file changed while it was being imported")])
-        else:
-            counts = job.importer.apply(records, context)
+        counts = job.importer.apply(records, context)
         _finish_run(job, run, context, counts)
     return run
 
 
-def _write_in_batches(job: _Writing, records: list[Any]) -> ImportRun:
+def _check_and_write_in_one_transaction(job: _Writing, *, skip_bad_rows: bool) -> ImportRun:
+    """Read, check and write a streamed file in one pass and one transaction (PostgreSQL; see
+    ``commits_each_batch``): each batch of checked records is written as it is read. From the first row with a
+    problem nothing more is written, the rest of the file is still checked so that every problem is listed, and
+    the transaction is rolled back (``_Refused``): a file is still imported whole or not at all, and is read
+    once rather than twice. Only the keys seen are kept across the file, so memory stays flat as files grow."""
+    scan = _Scan()
+    with transaction.atomic():
+        run, context = _start_run(job)
+        counts = Counts()
+        refusing = False
+        for batch in _batches(_scan_records(job.importer, job.path, job.name, scan, job.progress), WRITE_BATCH):
+            refusing = refusing or (bool(scan.problems) and not skip_bad_rows)
+            if refusing:
+                continue
+            counts.add(job.importer.apply(batch, context))  # the page still says the rows are being checked
+        job.result.notices.extend(scan.notices)
+        if scan.problems and not skip_bad_rows:
+            raise _Refused(scan.problems)
+        if job.progress is not None:  # every row is checked; the rest is written and committed
+            job.progress(ImportProgress("writing", scan.rows_read, len(scan.problems)))
+        context.notices = merged_notices(context.notices)
+        if file_sha256(job.path) != job.result.sha256:
+            raise FileRejected([Problem(job.name, None, None, "the file changed while it was being imported")])
+        job.rows_read, job.problems = scan.rows_read, scan.problems
+        job.skipped = len({p.row for p in scan.problems})
+        run.rows_read = scan.rows_read
+        _finish_run(job, run, context, counts)
+    return run
+
+
+def _write_in_batches(job: _Writing) -> ImportRun:
     """Write a checked, streamed file one committed batch at a time (see ``commits_each_batch``).
 
     The file was checked whole before this, and it is read from a private copy made first, so what is written

@@ -14,7 +14,7 @@ from headway.imports.services import Counts, ImportContext, Importer, RecordKey
 from headway.performance.catalogue import Measure, catalogue
 from headway.performance.models import PublishedFigure, SchoolResult
 from headway.performance.precedence import Decision, Outcome, Source, decide, file_layout, file_release
-from headway.queries import in_chunks
+from headway.queries import in_chunks, insert_rows
 
 #: DfE's markers for "no figure", with what they mean. Never read as zero.
 MARKERS = {
@@ -247,8 +247,8 @@ class PerformanceImporter(Importer[PerformanceRow]):
         missing_la = {r.urn for r in schools if not r.la_code or context.authority is not None}
         register: dict[int, tuple[str, str]] = {}
         urns = sorted(u for u in missing_la if u is not None)
-        for start in range(0, len(urns), 2000):
-            for urn, code, governance in Establishment.objects.filter(urn__in=urns[start : start + 2000]).values_list(
+        for chunk in in_chunks(urns):
+            for urn, code, governance in Establishment.objects.filter(urn__any_of=chunk).values_list(
                 "urn", "local_authority__code", "governance"
             ):
                 register[urn] = (code, governance)
@@ -324,17 +324,17 @@ class PerformanceImporter(Importer[PerformanceRow]):
     def _sync_school_results(self, schools: list[PerformanceRow], context: ImportContext) -> Counts:
         counts = Counts()
         codes = [m.code for m in self.measures]
-        fields = ("la_code", "value", "missing_reason", "pupils", "lower", "upper", "school_kind")
+        fields = INSERTED_FIELDS[6:]
         source_fields = ("source_release", "source_layout", "source_import__file_name", "source_import__sha256")
         existing: dict[tuple[int, str], dict[str, Any]] = {}
         # Only the stored figures of this batch's schools: memory stays flat as the file grows.
         for urns in in_chunks(sorted({r.urn for r in schools if r.urn is not None})):
-            for values in SchoolResult.objects.filter(year=self.year, measure__in=codes, urn__in=urns).values(
+            for values in SchoolResult.objects.filter(year=self.year, measure__in=codes, urn__any_of=urns).values(
                 "id", "urn", "measure", *fields, *source_fields
             ):
                 existing[(values["urn"], values["measure"])] = values
         incoming = self._incoming(context)
-        written: list[SchoolResult] = []
+        written: list[tuple[Any, ...]] = []
         replaced: list[int] = []
         credited = 0
         seen: set[tuple[int, str]] = set()
@@ -387,20 +387,20 @@ class PerformanceImporter(Importer[PerformanceRow]):
                     replaced.append(old["id"])
                 if decision.writes:
                     written.append(
-                        SchoolResult(
-                            urn=record.urn,
-                            year=self.year,
-                            measure=code,
-                            source_import=context.run,
-                            source_release=incoming.release,
-                            source_layout=incoming.layout,
-                            **wanted,
+                        (
+                            record.urn,
+                            self.year,
+                            code,
+                            context.run.pk,
+                            incoming.release,
+                            incoming.layout,
+                            *(wanted[f] for f in fields),
                         )
                     )
         # A figure written again replaces the old row (COPY on PostgreSQL inserts, it cannot update).
         for start in range(0, len(replaced), 2000):
             SchoolResult.objects.filter(id__in=replaced[start : start + 2000]).delete()
-        insert_school_results(written)
+        insert_rows(SchoolResult, INSERTED_FIELDS, written)
         context.notices.append(
             f"school figures: {counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged, "
             f"{counts.kept} kept ({len(schools)} schools)"
@@ -484,30 +484,24 @@ class PerformanceImporter(Importer[PerformanceRow]):
         return counts
 
 
-def insert_school_results(results: list[SchoolResult]) -> None:
-    """Insert new school figures: with ``COPY`` on PostgreSQL and one prepared ``INSERT`` run over every row on
-    SQLite, several times faster than the ORM's ``bulk_create``, which builds every value of every row in Python
-    (on SQLite that time was spent holding the database's write lock). The values go to the driver as they are,
-    as ``bulk_create`` hands them over for these fields (text, whole numbers, decimals)."""
-    from django.db import connection
-
-    fields = [f for f in SchoolResult._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(SchoolResult._meta.db_table)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for result in results:
-                copy.write_row([getattr(result, f.attname) for f in fields])
-    elif connection.vendor == "sqlite":
-        placeholders = ", ".join(["%s"] * len(fields))
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                # The table and column names are the model's own, quoted; every value is a parameter.
-                f"INSERT INTO {table} ({columns}) VALUES ({placeholders})",  # noqa: S608
-                [tuple(getattr(result, f.attname) for f in fields) for result in results],
-            )
-    else:
-        SchoolResult.objects.bulk_create(results, batch_size=2000)
+#: The fields of each new school figure, in the order ``_sync_school_results`` gives them to ``insert_rows``
+#: (``COPY`` on PostgreSQL): the figure's key and source, then what the file says of it (``la_code`` ..
+#: ``school_kind``), compared with a stored figure's.
+INSERTED_FIELDS = (
+    "urn",
+    "year",
+    "measure",
+    "source_import_id",
+    "source_release",
+    "source_layout",
+    "la_code",
+    "value",
+    "missing_reason",
+    "pupils",
+    "lower",
+    "upper",
+    "school_kind",
+)
 
 
 def _quantize(value: Decimal | None) -> Decimal | None:
