@@ -348,10 +348,10 @@ def _inspections_by_school(ids: Sequence[int], as_of: dt.date) -> dict[int, list
     for chunk in in_chunks(sorted(set(ids))):
         judged: dict[int, list[Judgement]] = {}
         for judgement in Judgement.objects.filter(
-            inspection__establishment_id__in=chunk, inspection__start_date__lte=as_of
+            inspection__establishment_id__any_of=chunk, inspection__start_date__lte=as_of
         ).order_by("id"):
             judged.setdefault(judgement.inspection_id, []).append(judgement)
-        for inspection in Inspection.objects.filter(establishment_id__in=chunk, start_date__lte=as_of).order_by(
+        for inspection in Inspection.objects.filter(establishment_id__any_of=chunk, start_date__lte=as_of).order_by(
             "start_date", "id"
         ):
             judgements = judged.get(inspection.pk, [])
@@ -366,12 +366,12 @@ def _predecessors(urns: Sequence[int]) -> dict[int, list[int]]:
     """Each URN's predecessors' URNs, as GIAS links record them (either direction)."""
     found: dict[int, list[int]] = {}
     for chunk in in_chunks(sorted(set(urns))):
-        for urn, linked, link_type in EstablishmentLink.objects.filter(urn__in=chunk).values_list(
+        for urn, linked, link_type in EstablishmentLink.objects.filter(urn__any_of=chunk).values_list(
             "urn", "linked_urn", "link_type"
         ):
             if link_type.lower().startswith("predecessor"):
                 found.setdefault(urn, []).append(linked)
-        for urn, linked, link_type in EstablishmentLink.objects.filter(linked_urn__in=chunk).values_list(
+        for urn, linked, link_type in EstablishmentLink.objects.filter(linked_urn__any_of=chunk).values_list(
             "urn", "linked_urn", "link_type"
         ):
             if link_type.lower().startswith("successor"):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -18,8 +18,10 @@ class StandardsError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class Figure:
+class Figure(NamedTuple):
+    """A school's figure for one measure and year, as the standards read it (a tuple: a national round makes
+    a few hundred thousand)."""
+
     value: Decimal | None
     upper: Decimal | None = None
 
@@ -100,39 +102,93 @@ def standards() -> tuple[Standard, ...]:
     return tuple(load_standards())
 
 
-def _holds(condition: Mapping[str, Any], figures: Mapping[str, Figure]) -> bool | None:
-    """True / False, or None when a figure it needs is missing."""
+Holds = Callable[[Mapping[str, Figure]], "bool | None"]
+
+
+def _compile(condition: Mapping[str, Any]) -> Holds:
+    """The condition as a function of one year's figures: True / False, or None when a figure it needs is
+    missing. Thresholds are made Decimals once, not at every school."""
     if "all" in condition or "any" in condition:
-        results = [_holds(part, figures) for part in condition.get("all", condition.get("any", []))]
+        parts = tuple(_compile(part) for part in condition.get("all", condition.get("any", [])))
         if "all" in condition:
-            if any(result is False for result in results):
-                return False
-            return None if any(result is None for result in results) else True
-        if any(result is True for result in results):
-            return True
-        return None if any(result is None for result in results) else False
-    figure = figures.get(condition["measure"])
+
+            def every(figures: Mapping[str, Figure]) -> bool | None:
+                unknown = False
+                for part in parts:
+                    result = part(figures)
+                    if result is False:
+                        return False
+                    unknown = unknown or result is None
+                return None if unknown else True
+
+            return every
+
+        def some(figures: Mapping[str, Figure]) -> bool | None:
+            unknown = False
+            for part in parts:
+                result = part(figures)
+                if result is True:
+                    return True
+                unknown = unknown or result is None
+            return None if unknown else False
+
+        return some
+    measure = condition["measure"]
     if "upper_below" in condition:
-        if figure is None or figure.upper is None:
+        upper_below = Decimal(str(condition["upper_below"]))
+
+        def upper_holds(figures: Mapping[str, Figure]) -> bool | None:
+            figure = figures.get(measure)
+            if figure is None or figure.upper is None:
+                return None
+            return figure.upper < upper_below
+
+        return upper_holds
+    below = Decimal(str(condition["below"]))
+
+    def value_holds(figures: Mapping[str, Figure]) -> bool | None:
+        figure = figures.get(measure)
+        if figure is None or figure.value is None:
             return None
-        return figure.upper < Decimal(str(condition["upper_below"]))
-    if figure is None or figure.value is None:
-        return None
-    return figure.value < Decimal(str(condition["below"]))
+        return figure.value < below
+
+    return value_holds
+
+
+_COMPILED: dict[int, tuple[Mapping[str, Any], Holds]] = {}
+
+
+def _holds(condition: Mapping[str, Any], figures: Mapping[str, Figure]) -> bool | None:
+    """True / False, or None when a figure it needs is missing. Each condition is turned into a function once."""
+    found = _COMPILED.get(id(condition))
+    if found is None or found[0] is not condition:
+        if len(_COMPILED) > 1_000:
+            _COMPILED.clear()
+        found = (condition, _compile(condition))
+        _COMPILED[id(condition)] = found
+    return found[1](figures)
 
 
 def evaluate(rule: Standard, figures_by_year: Mapping[int, Mapping[str, Figure]], year: int) -> StandardFlag:
     """Apply one rule to one school's figures for ``year`` (and the years before it, for coasting)."""
-    results = [
-        _holds(rule.condition, figures_by_year.get(y, {})) for y in range(year - rule.consecutive_years + 1, year + 1)
-    ]
-    if all(result is True for result in results):
+    met = False
+    every_year_below = True
+    for y in range(year - rule.consecutive_years + 1, year + 1):
+        result = _holds(rule.condition, figures_by_year.get(y, _NO_FIGURES))
+        if result is not True:
+            every_year_below = False
+        if result is False:
+            met = True
+    if every_year_below:
         outcome = "below"
-    elif any(result is False for result in results):
+    elif met:
         outcome = "met"
     else:
         outcome = "no data"
     return StandardFlag(rule=rule.name, kind=rule.kind, year=year, outcome=outcome)
+
+
+_NO_FIGURES: Mapping[str, Figure] = {}
 
 
 def school_standards(figures_by_year: Mapping[int, Mapping[str, Figure]]) -> list[StandardFlag]:

@@ -10,7 +10,7 @@ from typing import Any
 from headway.inspections.standing import standings
 from headway.performance.catalogue import catalogue
 from headway.performance.models import SchoolResult
-from headway.performance.standards import Figure, evaluate, standards
+from headway.performance.standards import standards
 from headway.queries import in_chunks
 from headway.risk.models import OfficerJudgement
 from headway.schools.models import Establishment
@@ -68,7 +68,7 @@ def _judgements(ids: Sequence[int], as_of: dt.date) -> dict[int, dict[str, Any]]
     found: dict[int, dict[str, Any]] = {}
     for chunk in in_chunks(ids):
         for establishment_id, kind, value in (
-            OfficerJudgement.objects.filter(establishment_id__in=chunk, made_on__lte=as_of)
+            OfficerJudgement.objects.filter(establishment_id__any_of=chunk, made_on__lte=as_of)
             .order_by("made_on", "recorded_at")
             .values_list("establishment_id", "kind", "value")
         ):
@@ -88,7 +88,7 @@ def _local_evidence(ids: Sequence[int], as_of: dt.date) -> dict[int, dict[str, A
     found: dict[int, dict[str, Any]] = {pk: {name: None for name in declared} for pk in ids}
     for chunk in in_chunks(ids):
         for establishment_id, name, value in (
-            LocalEvidenceValue.objects.filter(establishment_id__in=chunk, recorded_on__lte=as_of)
+            LocalEvidenceValue.objects.filter(establishment_id__any_of=chunk, recorded_on__lte=as_of)
             .order_by("recorded_on", "recorded_at", "id")
             .values_list("establishment_id", "name", "value")
         ):
@@ -102,8 +102,8 @@ def _local_evidence(ids: Sequence[int], as_of: dt.date) -> dict[int, dict[str, A
     return found
 
 
-def _data_flags(urns: Mapping[int, int], as_of: dt.date) -> dict[int, tuple[bool, bool, int]]:
-    """(below floor, coasting, progress measures significantly below) for each establishment id."""
+def _standards_needed() -> tuple[set[str], set[str]]:
+    """The progress measures (for "significantly below") and every measure a floor or coasting rule reads."""
     progress = {m.code for m in catalogue().measures.values() if m.unit == "progress"}
     needed: set[str] = set(progress)
     for rule in standards():
@@ -113,36 +113,124 @@ def _data_flags(urns: Mapping[int, int], as_of: dt.date) -> dict[int, tuple[bool
             stack.extend(condition.get("all", []) + condition.get("any", []))
             if "measure" in condition:
                 needed.add(condition["measure"])
-    by_school: dict[int, dict[int, dict[str, Figure]]] = {}
-    latest: dict[int, int] = {}
-    significantly: dict[tuple[int, int], int] = {}
-    urn_list = list(urns)
+    return progress, needed
+
+
+def _standard_expression(condition: Mapping[str, Any]) -> Any:
+    """A standard's condition as a Polars expression over one school-year row (a column per measure's value and
+    upper limit). Polars' three-valued logic is the standards' own: a missing figure makes a comparison null
+    (not known), "all" is false if any part is false, else null if any part is null; "any" is true if any part
+    is true, else null if any is null (``headway.performance.standards._holds`` decides one school the same way).
+    Figures are compared as floats, the threshold too: both are decimals of a few places, and their nearest
+    floats keep their order (equal decimals give equal floats)."""
+    import polars as pl
+
+    if "all" in condition or "any" in condition:
+        parts = [_standard_expression(part) for part in condition.get("all", condition.get("any", []))]
+        combined = parts[0]
+        for part in parts[1:]:
+            combined = (combined & part) if "all" in condition else (combined | part)
+        return combined
+    if "upper_below" in condition:
+        return pl.col(f"upper {condition['measure']}") < float(Decimal(str(condition["upper_below"])))
+    return pl.col(f"value {condition['measure']}") < float(Decimal(str(condition["below"])))
+
+
+def _result_rows(urns: Sequence[int], measures: Collection[str], years: Sequence[int]) -> list[tuple[Any, ...]]:
+    """(urn, year, measure, value, upper) of the schools' results: read as the database gives them, without
+    Django's conversion of each value to a Decimal (the figures are compared as floats)."""
+    from django.db import connection
+
+    rows: list[tuple[Any, ...]] = []
+    for chunk in in_chunks(urns):
+        query = SchoolResult.objects.filter(urn__any_of=chunk, measure__in=sorted(measures), year__in=years)
+        sql, params = query.values_list("urn", "year", "measure", "value", "upper").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows.extend(cursor.fetchall())
+    return rows
+
+
+def _data_flags(urns: Mapping[int, int], as_of: dt.date) -> dict[int, tuple[bool, bool, int]]:
+    """(below floor, coasting, progress measures significantly below) for each establishment id, in the latest
+    year in which the school has a figure (of the five before ``as_of`` whose results were out by then), as
+    ``headway.performance.standards.school_standards`` gives that year's flags: a rule flags the school when its
+    condition held in that year (and, for coasting, in each of the years before it that it counts). Worked out
+    for every school at once with Polars (a national round: 21,000 schools, 180,000 figures)."""
+    import polars as pl
+
+    progress, needed = _standards_needed()
     years = [year for year in range(as_of.year - 4, as_of.year + 1) if results_available(year, as_of)]
-    zero = Decimal(0)
-    for chunk in in_chunks(urn_list):
-        for urn, year, measure, value, upper in SchoolResult.objects.filter(
-            urn__in=chunk, measure__in=sorted(needed), year__in=years
-        ).values_list("urn", "year", "measure", "value", "upper"):
-            by_school.setdefault(urn, {}).setdefault(year, {})[measure] = Figure(value, upper)
-            if value is not None:
-                latest[urn] = max(year, latest.get(urn, 0))
-            if upper is not None and upper < zero and measure in progress:
-                significantly[(urn, year)] = significantly.get((urn, year), 0) + 1
-    flags: dict[int, tuple[bool, bool, int]] = {}
-    rules = standards()
-    for urn, establishment_id in urns.items():
-        figures = by_school.get(urn)
-        if not figures or urn not in latest:
-            continue
-        year = latest[urn]
-        # only the latest year's flags are read (as ``school_standards`` gives them, that year's alone)
-        outcomes = [evaluate(rule, figures, year) for rule in rules if year in rule.years]
-        flags[establishment_id] = (
-            any(f.kind == "floor" and f.outcome == "below" for f in outcomes),
-            any(f.kind == "coasting" and f.outcome == "below" for f in outcomes),
-            significantly.get((urn, year), 0),
+    if not urns or not years:
+        return {}
+    frame = pl.DataFrame(
+        _result_rows(list(urns), needed, years),
+        schema={"urn": pl.Int64, "year": pl.Int64, "measure": pl.Utf8, "value": pl.Float64, "upper": pl.Float64},
+        orient="row",
+        strict=False,
+    )
+    if frame.is_empty():
+        return {}
+    latest = frame.filter(pl.col("value").is_not_null()).group_by("urn").agg(pl.col("year").max().alias("latest"))
+    significantly = (
+        frame.join(latest, on="urn")
+        .filter(
+            (pl.col("year") == pl.col("latest")) & pl.col("measure").is_in(sorted(progress)) & (pl.col("upper") < 0.0)
         )
-    return flags
+        .group_by("urn")
+        .agg(pl.len().alias("significantly"))
+    )
+    # One row per school and year, with each measure's value and upper limit as columns (null where missing).
+    wide = (
+        frame.pivot(on="measure", index=["urn", "year"], values="value", aggregate_function="first")
+        .rename(lambda name: name if name in {"urn", "year"} else f"value {name}")
+        .join(
+            frame.pivot(on="measure", index=["urn", "year"], values="upper", aggregate_function="first").rename(
+                lambda name: name if name in {"urn", "year"} else f"upper {name}"
+            ),
+            on=["urn", "year"],
+        )
+    )
+    wide = wide.with_columns(
+        pl.lit(None, dtype=pl.Float64).alias(f"{part} {measure}")
+        for measure in sorted(needed)
+        for part in ("value", "upper")
+        if f"{part} {measure}" not in wide.columns
+    )
+    rules = list(standards())
+    holds = wide.select(
+        "urn", "year", *(_standard_expression(r.condition).alias(f"rule {i}") for i, r in enumerate(rules))
+    )
+    # Each school's latest year, with each rule's outcome in that year and in the years before it that coasting
+    # counts ("rule i, k" is rule i in the latest year minus k; null where not known or no figures that year).
+    decided = latest
+    for back in range(max((r.consecutive_years for r in rules), default=1)):
+        decided = decided.join(
+            holds.select(
+                "urn",
+                (pl.col("year") + back).alias("latest"),
+                *(pl.col(f"rule {i}").alias(f"rule {i}, {back}") for i in range(len(rules))),
+            ),
+            on=["urn", "latest"],
+            how="left",
+        )
+
+    def below(kind: str) -> Any:
+        flagged = [
+            pl.col("latest").is_in(list(rule.years))
+            & pl.all_horizontal(pl.col(f"rule {i}, {back}").fill_null(False) for back in range(rule.consecutive_years))
+            for i, rule in enumerate(rules)
+            if rule.kind == kind
+        ]
+        return pl.any_horizontal(flagged) if flagged else pl.lit(False)
+
+    result = decided.join(significantly, on="urn", how="left").select(
+        "urn",
+        below("floor").alias("floor"),
+        below("coasting").alias("coasting"),
+        pl.col("significantly").fill_null(0),
+    )
+    return {urns[urn]: (floor, coasting, count) for urn, floor, coasting, count in result.iter_rows()}
 
 
 #: The evidence that comes from each school's standing (its inspections), and from its results.
@@ -182,8 +270,10 @@ def gather_evidence(
         return wanted is None or not wanted.isdisjoint(family)
 
     ids = [e.pk for e in establishments]
+    judgement_kinds = list(OfficerJudgement.Kind.values)  # (Django builds this list each time it is asked)
+    wants_judgements = needed(judgement_kinds)
     standing = standings(establishments, as_of=as_of) if needed(STANDING_EVIDENCE) else {}
-    judgements = _judgements(ids, as_of) if needed(OfficerJudgement.Kind.values) else {}
+    judgements = _judgements(ids, as_of) if wants_judgements else {}
     local = _local_evidence(ids, as_of) if wanted is None or not wanted <= set(EVIDENCE) else {}
     flags = _data_flags({e.urn: e.pk for e in establishments}, as_of) if needed(RESULTS_EVIDENCE) else {}
     evidence: dict[int, dict[str, Any]] = {}
@@ -223,9 +313,10 @@ def gather_evidence(
             floor, coasting, below = flags.get(school.pk, (None, None, None))
             item.update({"floor_below": floor, "coasting": coasting, "significantly_below": below})
         item["risk"] = risk.get(school.pk) if risk else None
-        if needed(OfficerJudgement.Kind.values):
-            for kind in OfficerJudgement.Kind.values:
-                item[kind] = judgements.get(school.pk, {}).get(kind)
+        if wants_judgements:
+            judged = judgements.get(school.pk, {})
+            for kind in judgement_kinds:
+                item[kind] = judged.get(kind)
         item.update(local.get(school.pk, {}))
         evidence[school.pk] = item if wanted is None else {name: item[name] for name in wanted if name in item}
     return evidence

@@ -13,6 +13,7 @@ from headway import background
 from headway.accounts import audit
 from headway.accounts.models import User
 from headway.accounts.notices import person_name
+from headway.queries import insert_rows, pauses_cyclic_gc
 from headway.risk.evidence import gather_evidence
 from headway.risk.models import CategorisationRound, CategoryDecision, CategoryProposal, OfficerJudgement
 from headway.risk.policy import Fired, Policy, apply_policy
@@ -75,6 +76,22 @@ def risk_scores(establishments: list[Establishment], as_of: dt.date) -> tuple[di
     return scores, version, ""
 
 
+#: A proposal's fields in the order ``round_run`` gives them.
+PROPOSAL_FIELDS = (
+    "round_id",
+    "establishment_id",
+    "category",
+    "category_label",
+    "causing_concern",
+    "reasons",
+    "triggers",
+    "evidence",
+    "risk",
+    "risk_factors",
+)
+
+
+@pauses_cyclic_gc
 def round_run(
     *,
     local_authority: LocalAuthority,
@@ -124,28 +141,30 @@ def round_run(
             risk_basis=basis,
             notes=notes,
         )
+        # A national round proposes for some 21,000 schools: written as plain rows (``COPY`` on PostgreSQL), not
+        # built as model instances first.
         proposals = []
         for school in schools:
             proposal = apply_policy(policy, evidence[school.pk])
             score = scores.get(school.pk)
             proposals.append(
-                CategoryProposal(
-                    round=categorisation_round,
-                    establishment=school,
-                    category=proposal.category.code,
-                    category_label=proposal.category.label,
-                    causing_concern=proposal.causing_concern,
-                    reasons=_fired(proposal.reasons),
-                    triggers=_fired(proposal.triggers),
-                    evidence=evidence[school.pk],
-                    risk=score.probability if score else None,
-                    risk_factors=[
+                (
+                    categorisation_round.pk,
+                    school.pk,
+                    proposal.category.code,
+                    proposal.category.label,
+                    proposal.causing_concern,
+                    _fired(proposal.reasons),
+                    _fired(proposal.triggers),
+                    evidence[school.pk],
+                    float(score.probability) if score else None,
+                    [
                         {"label": f.label, "contribution": f.contribution, "part": getattr(f, "part", "")}
                         for f in getattr(score, "top_factors", [])
                     ],
                 )
             )
-        CategoryProposal.objects.bulk_create(proposals, batch_size=1000)
+        insert_rows(CategoryProposal, PROPOSAL_FIELDS, proposals)
         audit.record(
             actor=by,
             actor_name=actor_name or "command line",
@@ -312,6 +331,7 @@ def proposal_override(
 UNDECIDED_REASON = "Confirmed unchanged with the round's other undecided schools."
 
 
+@pauses_cyclic_gc
 def round_confirm_all(*, categorisation_round: CategorisationRound, by: User, undecided_only: bool = False) -> int:
     """Confirm every proposal of a round unchanged (scripted rounds): one decision and one audit event a school,
     as ``proposal_confirm`` would make them one by one, written in bulk (the queries do not grow per school).

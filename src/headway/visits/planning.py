@@ -31,7 +31,7 @@ from django.db.models import Q
 from headway.accounts import audit
 from headway.accounts.models import Role, User
 from headway.policy_files import condition_names
-from headway.queries import in_chunks
+from headway.queries import in_chunks, pauses_cyclic_gc
 from headway.risk.evidence import gather_evidence
 from headway.risk.models import CategoryDecision
 from headway.risk.policy import PolicyError
@@ -366,6 +366,7 @@ def _evidence_read(policies: Iterable[EntitlementPolicy]) -> set[str]:
     return names
 
 
+@pauses_cyclic_gc
 def visit_plan_build(
     *,
     local_authority: LocalAuthority,
