@@ -354,10 +354,12 @@ def _inspections_by_school(ids: Sequence[int], as_of: dt.date) -> dict[int, list
         for inspection in Inspection.objects.filter(establishment_id__any_of=chunk, start_date__lte=as_of).order_by(
             "start_date", "id"
         ):
-            judgements = judged.get(inspection.pk, [])
+            judgements = judged.get(inspection.id, [])
             for judgement in judgements:
                 judgement._state.fields_cache["inspection"] = inspection
             known_related(inspection, "judgements", judgements)
+            # A standing asks an inspection's kind several times; these objects are read for it alone.
+            inspection.__dict__[_KIND] = str(kind_of(inspection))
             found.setdefault(inspection.establishment_id, []).append(inspection)
     return found
 
@@ -379,9 +381,16 @@ def _predecessors(urns: Sequence[int]) -> dict[int, list[int]]:
     return found
 
 
+#: Where ``_inspections_by_school`` keeps each inspection's kind (``kind_of``), worked out once when it is read.
+_KIND = "_standing_kind"
+
+
 def kind_of(inspection: Inspection) -> str:
     """The inspection's kind; a report-card framework inspection recorded as "graded" (by hand, before kinds
     were kept) with report-card areas is a report card."""
+    known = inspection.__dict__.get(_KIND)
+    if known is not None:
+        return str(known)
     if (
         inspection.kind == InspectionKind.GRADED
         and inspection.framework == Framework.REPORT_CARD_2025
@@ -512,8 +521,9 @@ def standings(
                     inherited[school.pk] = (urn, found)
     result: dict[int, Standing] = {}
     for school in establishments:
-        predecessor_urn, predecessor_inspections = inherited.get(school.pk, (None, []))
-        facts, kinds = _facts(by_school.get(school.pk, []), predecessor_inspections, school.open_date, as_of)
+        pk = school.pk
+        predecessor_urn, predecessor_inspections = inherited.get(pk, (None, []))
+        facts, kinds = _facts(by_school.get(pk, []), predecessor_inspections, school.open_date, as_of)
         for name, condition in (
             ("good_or_better", rules.good_or_better),
             ("stuck", rules.stuck),
@@ -522,7 +532,7 @@ def standings(
         facts["rise_eligible"] = matches(rules.rise_eligible, facts)
         latest = kinds["latest"]
         standing = Standing(
-            establishment_id=school.pk,
+            establishment_id=pk,
             urn=school.urn,
             name=school.name,
             as_of=as_of,
@@ -536,7 +546,7 @@ def standings(
             facts=facts,
         )
         standing.window = _window(rules, facts)
-        result[school.pk] = standing
+        result[pk] = standing
     return result
 
 

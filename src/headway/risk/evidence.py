@@ -11,7 +11,7 @@ from headway.inspections.standing import standings
 from headway.performance.catalogue import catalogue
 from headway.performance.models import SchoolResult
 from headway.performance.standards import standards
-from headway.queries import in_chunks
+from headway.queries import in_chunks, rows_for
 from headway.risk.models import OfficerJudgement
 from headway.schools.models import Establishment
 
@@ -137,18 +137,15 @@ def _standard_expression(condition: Mapping[str, Any]) -> Any:
 
 
 def _result_rows(urns: Sequence[int], measures: Collection[str], years: Sequence[int]) -> list[tuple[Any, ...]]:
-    """(urn, year, measure, value, upper) of the schools' results: read as the database gives them, without
-    Django's conversion of each value to a Decimal (the figures are compared as floats)."""
-    from django.db import connection
+    """(urn, year, measure, value, upper) of the schools' results, the figures as floats (cast in the query, so
+    that no value is converted to a Decimal one by one)."""
+    from django.db.models import FloatField
+    from django.db.models.functions import Cast
 
-    rows: list[tuple[Any, ...]] = []
-    for chunk in in_chunks(urns):
-        query = SchoolResult.objects.filter(urn__any_of=chunk, measure__in=sorted(measures), year__in=years)
-        sql, params = query.values_list("urn", "year", "measure", "value", "upper").query.sql_with_params()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows.extend(cursor.fetchall())
-    return rows
+    query = SchoolResult.objects.filter(measure__in=sorted(measures), year__in=years).annotate(
+        value_f=Cast("value", FloatField()), upper_f=Cast("upper", FloatField())
+    )
+    return rows_for(query, "urn", set(urns), ("urn", "year", "measure", "value_f", "upper_f"), as_stored=True)
 
 
 def _data_flags(urns: Mapping[int, int], as_of: dt.date) -> dict[int, tuple[bool, bool, int]]:
@@ -277,10 +274,14 @@ def gather_evidence(
     local = _local_evidence(ids, as_of) if wanted is None or not wanted <= set(EVIDENCE) else {}
     flags = _data_flags({e.urn: e.pk for e in establishments}, as_of) if needed(RESULTS_EVIDENCE) else {}
     evidence: dict[int, dict[str, Any]] = {}
+    wants_results = needed(RESULTS_EVIDENCE)
+    no_flags = (None, None, None)
     for school in establishments:
+        pk = school.pk
         item: dict[str, Any] = {}
         if standing:
-            facts = standing[school.pk].facts
+            found = standing[pk]
+            facts = found.facts
             latest_on = facts["latest_on"]
             item.update(
                 {
@@ -297,7 +298,7 @@ def gather_evidence(
                     "good_or_better": facts["good_or_better"],
                     "stuck": facts["stuck"],
                     "rise_eligible": facts["rise_eligible"],
-                    "in_inspection_window": standing[school.pk].in_window,
+                    "in_inspection_window": found.in_window,
                 }
             )
         item.update(
@@ -309,14 +310,15 @@ def gather_evidence(
                 "sixth_form": school.sixth_form.lower().startswith("has"),
             }
         )
-        if needed(RESULTS_EVIDENCE):
-            floor, coasting, below = flags.get(school.pk, (None, None, None))
+        if wants_results:
+            floor, coasting, below = flags.get(pk, no_flags)
             item.update({"floor_below": floor, "coasting": coasting, "significantly_below": below})
-        item["risk"] = risk.get(school.pk) if risk else None
+        item["risk"] = risk.get(pk) if risk else None
         if wants_judgements:
-            judged = judgements.get(school.pk, {})
+            judged = judgements.get(pk, {})
             for kind in judgement_kinds:
                 item[kind] = judged.get(kind)
-        item.update(local.get(school.pk, {}))
-        evidence[school.pk] = item if wanted is None else {name: item[name] for name in wanted if name in item}
+        if local:
+            item.update(local.get(pk, {}))
+        evidence[pk] = item if wanted is None else {name: item[name] for name in wanted if name in item}
     return evidence

@@ -21,6 +21,7 @@ from django.db.models.functions import Cast
 
 from headway.imports.rows import Row
 from headway.imports.services import Counts, ImportContext, Importer
+from headway.queries import rows_for
 from headway.risk.models import SchoolFinance
 from headway.risk.public_dates import EvidenceKind, results_available_expr
 
@@ -144,17 +145,8 @@ def finance_frame(urns: Sequence[int] | None = None) -> pl.DataFrame:
     query = SchoolFinance.objects.annotate(
         income_f=Cast("income", FloatField()), expenditure_f=Cast("expenditure", FloatField())
     )
-    rows: list[tuple[int, int, float, float]] = []
-    if urns is None:
-        rows.extend(query.values_list("urn", "year", "income_f", "expenditure_f"))
-    else:
-        ordered = sorted(set(urns))
-        for start in range(0, len(ordered), 2000):
-            rows.extend(
-                query.filter(urn__in=ordered[start : start + 2000]).values_list(
-                    "urn", "year", "income_f", "expenditure_f"
-                )
-            )
+    fields = ("urn", "year", "income_f", "expenditure_f")  # whole numbers and floats
+    rows = rows_for(query, "urn", None if urns is None else set(urns), fields, as_stored=True)
     return (
         pl.DataFrame(rows, schema=FINANCE_SCHEMA, orient="row")
         .with_columns(dataset=pl.lit(str(EvidenceKind.FINANCE)))

@@ -145,18 +145,19 @@ def round_run(
         # built as model instances first.
         proposals = []
         for school in schools:
-            proposal = apply_policy(policy, evidence[school.pk])
-            score = scores.get(school.pk)
+            pk = school.pk
+            proposal = apply_policy(policy, evidence[pk])
+            score = scores.get(pk)
             proposals.append(
                 (
                     categorisation_round.pk,
-                    school.pk,
+                    pk,
                     proposal.category.code,
                     proposal.category.label,
                     proposal.causing_concern,
                     _fired(proposal.reasons),
                     _fired(proposal.triggers),
-                    evidence[school.pk],
+                    evidence[pk],
                     float(score.probability) if score else None,
                     [
                         {"label": f.label, "contribution": f.contribution, "part": getattr(f, "part", "")}

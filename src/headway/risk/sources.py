@@ -18,8 +18,8 @@ from django.db.models.functions import Cast
 from headway.inspections.models import Framework, Inspection, InspectionKind, Judgement, ReportCardGrade
 from headway.inspections.standing import rules_named
 from headway.performance.models import SchoolResult
-from headway.policy_files import holds
-from headway.queries import in_chunks
+from headway.policy_files import matches
+from headway.queries import in_chunks, rows_for
 from headway.risk.finance import finance_frame
 from headway.risk.public_dates import inspection_available_expr, results_available_expr
 from headway.schools.models import Establishment, EstablishmentLink, GroupMembership
@@ -205,7 +205,9 @@ def load_evidence(*, urns: Collection[int] | None = None) -> Evidence:
         wanted |= set(memberships["urn"].to_list())
         authorities: set[int] = set()
         for chunk in in_chunks(sorted(set(urns or []))):
-            authorities.update(Establishment.objects.filter(urn__in=chunk).values_list("local_authority_id", flat=True))
+            authorities.update(
+                Establishment.objects.filter(urn__any_of=chunk).values_list("local_authority_id", flat=True)
+            )
         wanted |= set(Establishment.objects.filter(local_authority_id__in=authorities).values_list("urn", flat=True))
     schools = _schools(wanted)
     inspections = _inspections(wanted)
@@ -236,12 +238,7 @@ def _schools(wanted: set[int] | None) -> pl.DataFrame:
         "open_date",
         "close_date",
     )
-    rows: list[tuple[object, ...]] = []
-    if wanted is None:
-        rows.extend(Establishment.objects.values_list(*fields))
-    else:
-        for chunk in in_chunks(sorted(wanted)):
-            rows.extend(Establishment.objects.filter(urn__in=chunk).values_list(*fields))
+    rows = rows_for(Establishment.objects.all(), "urn", wanted, fields)
     return pl.DataFrame(rows, schema=SCHOOL_SCHEMA, orient="row").sort("id")
 
 
@@ -250,15 +247,10 @@ def _memberships(wanted: set[int] | None) -> pl.DataFrame:
     With ``wanted``, the memberships of the groups those schools belong to (all their members)."""
     fields = ("establishment__urn", "group_id", "joined_on", "left_on")
     query = GroupMembership.objects.all()
-    if wanted is not None:
-        groups: set[int] = set()
-        for chunk in in_chunks(sorted(wanted)):
-            groups.update(query.filter(establishment__urn__in=chunk).values_list("group_id", flat=True))
-        rows: list[tuple[object, ...]] = []
-        for chunk in in_chunks(sorted(groups)):
-            rows.extend(query.filter(group_id__in=chunk).values_list(*fields))
-    else:
-        rows = list(query.values_list(*fields))
+    if wanted is None:
+        return pl.DataFrame(list(query.values_list(*fields)), schema=MEMBERSHIP_SCHEMA, orient="row")
+    groups = {group for _, group in rows_for(query, "establishment__urn", wanted, ("establishment__urn", "group_id"))}
+    rows = rows_for(query, "group_id", groups, fields)
     return pl.DataFrame(rows, schema=MEMBERSHIP_SCHEMA, orient="row")
 
 
@@ -279,12 +271,7 @@ def _inspections(wanted: set[int] | None) -> pl.DataFrame:
         "kind",
         "safeguarding_met",
     )
-    rows: list[tuple[Any, ...]] = []
-    if wanted is None:
-        rows.extend(Inspection.objects.values_list(*fields))
-    else:
-        for chunk in in_chunks(sorted(wanted)):
-            rows.extend(Inspection.objects.filter(establishment__urn__in=chunk).values_list(*fields))
+    rows = rows_for(Inspection.objects.all(), "establishment__urn", wanted, fields)
     without_overall = [row[0] for row in rows if row[4] is None]
     four_point, report_card = _judgements(without_overall)
     good_or_better = rules_named().good_or_better
@@ -310,9 +297,9 @@ def _inspections(wanted: set[int] | None) -> pl.DataFrame:
         below_good: bool | None = None
         if is_report_card:
             facts = {"latest_kind": "report_card", "lowest_area": card, "safeguarding_met": safeguarding}
-            below_good = not holds(good_or_better, facts)[0]
+            below_good = not matches(good_or_better, facts)
         elif judging:
-            below_good = not holds(good_or_better, {"latest_kind": "graded", "latest_grade": grade})[0]
+            below_good = not matches(good_or_better, {"latest_kind": "graded", "latest_grade": grade})
         frame_rows.append(
             (pk, urn, start, published, grade, CATEGORY_CODES.get(category, 0), kind, judging, below_good)
         )
@@ -327,7 +314,7 @@ def _judgements(inspection_ids: list[int]) -> tuple[dict[int, int], dict[int, in
     worst: dict[int, int] = {}
     lowest: dict[int, int] = {}
     for chunk in in_chunks(sorted(inspection_ids)):
-        for inspection_id, scale, grade in Judgement.objects.filter(inspection_id__in=chunk).values_list(
+        for inspection_id, scale, grade in Judgement.objects.filter(inspection_id__any_of=chunk).values_list(
             "inspection_id", "scale", "grade"
         ):
             if scale == Judgement.Scale.REPORT_CARD:
@@ -344,12 +331,7 @@ def _results(wanted: set[int] | None) -> pl.DataFrame:
         lower_f=Cast("lower", FloatField()),
         upper_f=Cast("upper", FloatField()),
     )
-    rows: list[tuple[object, ...]] = []
-    if wanted is None:
-        rows.extend(query.values_list(*fields))
-    else:
-        for chunk in in_chunks(sorted(wanted)):
-            rows.extend(query.filter(urn__in=chunk).values_list(*fields))
+    rows = rows_for(query, "urn", wanted, fields, as_stored=True)  # whole numbers, text and floats
     return (
         pl.DataFrame(rows, schema=RESULT_SCHEMA, orient="row")
         .with_columns(dataset=pl.col("measure").str.split(".").list.first())
