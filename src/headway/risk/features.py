@@ -304,10 +304,10 @@ def build_features(
         features = features.join(_inspection_features(evidence, lineage), on="qid", how="left")
     if "timing" in wanted:
         features = features.join(timing_features(evidence, queries, lineage), on="qid", how="left")
-    results = _result_features(evidence, lineage, q)
-    if "results" in wanted:
+    results = _result_features(evidence, lineage, q) if wanted & {"results", "finance"} else None
+    if results is not None and "results" in wanted:
         features = features.join(results, on="qid", how="left")
-    if "finance" in wanted:
+    if results is not None and "finance" in wanted:
         pupils = results.select("qid", "pupils_on_roll")
         features = features.join(finance_features(evidence.finance, lineage, pupils), on="qid", how="left")
     if "context" in wanted:

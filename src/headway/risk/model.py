@@ -48,6 +48,7 @@ from django.conf import settings
 from django.utils import timezone
 from sklearn.isotonic import IsotonicRegression  # type: ignore[import-untyped]
 
+from headway.queries import rows_for
 from headway.risk.features import (
     FEATURE_NAMES,
     Evidence,
@@ -599,13 +600,14 @@ def score_schools(
     chosen = ranking or shipped().ranking
     if model is None:
         model = model_for(as_of=as_of)
+    history_only = chosen == "rule"  # the rule reads the inspection history alone
     if establishment_ids is None:
         ids = list(Establishment.objects.values_list("id", flat=True))
-        evidence = load_evidence()
+        evidence = load_evidence(history_only=history_only)
     else:
         ids = list(dict.fromkeys(establishment_ids))
-        urns = set(Establishment.objects.filter(id__in=ids).values_list("urn", flat=True))
-        evidence = load_evidence(urns=urns)
+        urns = {urn for _, urn in rows_for(Establishment.objects.all(), "id", set(ids), ("id", "urn"))}
+        evidence = load_evidence(urns=urns, history_only=history_only)
     known = set(evidence.schools["id"].to_list())
     ids = [pk for pk in ids if pk in known]
     if not ids:

@@ -189,18 +189,20 @@ def lineage_frame(links: pl.DataFrame, *, generations: int = 3) -> pl.DataFrame:
     return lineage.sort("generation").unique(subset=["urn", "source_urn"], keep="first").sort("urn", "source_urn")
 
 
-def load_evidence(*, urns: Collection[int] | None = None) -> Evidence:
+def load_evidence(*, urns: Collection[int] | None = None, history_only: bool = False) -> Evidence:
     """Read the register, inspections, results, finances and trust memberships into frames: all of them, or
     only those of ``urns``, their predecessors, their trusts' other schools and the other schools of their LAs
-    (whose inspections the local context reads)."""
+    (whose inspections the local context reads). With ``history_only``, only what the inspection-history
+    features read (the register, predecessors and inspections of ``urns`` and their predecessors; results,
+    finances and memberships are left empty): what the previous-grade rule ranks schools by."""
     links = links_frame()
     lineage = lineage_frame(links)
     wanted: set[int] | None = None
     if urns is not None:
         wanted = set(urns) | set(lineage.filter(pl.col("urn").is_in(list(urns)))["source_urn"].to_list())
 
-    memberships = _memberships(wanted)
-    if wanted is not None:
+    memberships = pl.DataFrame(schema=MEMBERSHIP_SCHEMA) if history_only else _memberships(wanted)
+    if wanted is not None and not history_only:
         # the trust's other schools, and every school of the same LAs (the local context reads them all)
         wanted |= set(memberships["urn"].to_list())
         authorities: set[int] = set()
@@ -211,8 +213,12 @@ def load_evidence(*, urns: Collection[int] | None = None) -> Evidence:
         wanted |= set(Establishment.objects.filter(local_authority_id__in=authorities).values_list("urn", flat=True))
     schools = _schools(wanted)
     inspections = _inspections(wanted)
-    results = _results(wanted)
-    finance = finance_frame(sorted(wanted) if wanted is not None else None)
+    if history_only:
+        results = _results(set())
+        finance = pl.DataFrame(schema=FINANCE_SCHEMA)
+    else:
+        results = _results(wanted)
+        finance = finance_frame(sorted(wanted) if wanted is not None else None)
     if wanted is not None:
         lineage = lineage.filter(pl.col("urn").is_in(list(wanted)))
     return Evidence(
