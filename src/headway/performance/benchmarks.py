@@ -46,13 +46,20 @@ class LaFigure:
 def school_results_frame(*, year: int, measures: list[str], la_code: str | None = None) -> pl.DataFrame:
     """School figures of one year as a frame: urn, la_code, measure, value, pupils, school_kind."""
     import polars as pl
+    from django.db.models import FloatField
+    from django.db.models.functions import Cast
 
-    results = SchoolResult.objects.filter(year=year, measure__in=measures)
+    from headway.queries import rows_for
+
+    results = SchoolResult.objects.filter(year=year, measure__in=measures).annotate(value_f=Cast("value", FloatField()))
     if la_code is not None:
         results = results.filter(la_code=la_code)
-    rows = results.values_list("urn", "la_code", "measure", "value", "pupils", "school_kind")
+    # the figures cast to floats in the query, read as the driver gives them (no conversion value by value)
+    rows = rows_for(
+        results, "urn", None, ("urn", "la_code", "measure", "value_f", "pupils", "school_kind"), as_stored=True
+    )
     return pl.DataFrame(
-        [(u, la, m, float(v) if v is not None else None, p, k) for u, la, m, v, p, k in rows],
+        rows,
         schema={
             "urn": pl.Int64,
             "la_code": pl.Utf8,

@@ -137,6 +137,7 @@ class PerformanceImporter(Importer[PerformanceRow]):
         self.dataset = dataset
         self.year = year
         self.measures = [m for m in catalogue().for_dataset(dataset) if year in m.years]
+        self._fields: list[tuple[Measure, str, str | None, str | None, str | None]] = []
         self.skipped_measures = [m for m in catalogue().for_dataset(dataset) if year not in m.years]
         columns: dict[str, Sequence[str]] = dict(IDENTITY_COLUMNS)
         for measure in self.measures:
@@ -158,6 +159,14 @@ class PerformanceImporter(Importer[PerformanceRow]):
                 [Problem(file, 1, None, f"no {self.dataset} measure for {self.year} was found (expected {expected})")]
             )
         self.measures = present
+
+        # Each measure's fields as this file has them (None: not in the file), worked out once for every row.
+        def given(measure: Measure, part: str) -> str | None:
+            return _field(measure, part) if _field(measure, part) in resolved else None
+
+        self._fields = [
+            (m, _field(m, "value"), given(m, "pupils"), given(m, "lower"), given(m, "upper")) for m in present
+        ]
         self.source_release = file_release(file, self.stated_release)
         self.source_layout = file_layout(gives_la="la_code" in resolved)
         if self.skipped_measures:
@@ -196,20 +205,20 @@ class PerformanceImporter(Importer[PerformanceRow]):
         else:
             school_kind = ""
         record = PerformanceRow(kind=kind, urn=urn, la_code=la_code, variant=variant, school_kind=school_kind)
-        for measure in self.measures:
+        for measure, value_field, pupils_field, lower_field, upper_field in self._fields:
             try:
-                value, reason = published_value(row.raw(_field(measure, "value")))
+                value, reason = published_value(row.raw(value_field))
             except ValueError as exc:
-                row.error(_field(measure, "value"), str(exc))
+                row.error(value_field, str(exc))
                 continue
             figure = FigureValues(value, reason)
-            if row.has(_field(measure, "pupils")):
-                pupils, _ = self._number(row, _field(measure, "pupils"))
+            if pupils_field is not None:
+                pupils, _ = self._number(row, pupils_field)
                 figure.pupils = int(pupils) if pupils is not None else None
-            if row.has(_field(measure, "lower")):
-                figure.lower, _ = self._number(row, _field(measure, "lower"))
-            if row.has(_field(measure, "upper")):
-                figure.upper, _ = self._number(row, _field(measure, "upper"))
+            if lower_field is not None:
+                figure.lower, _ = self._number(row, lower_field)
+            if upper_field is not None:
+                figure.upper, _ = self._number(row, upper_field)
             record.figures[measure.code] = figure
         return record
 
@@ -338,6 +347,7 @@ class PerformanceImporter(Importer[PerformanceRow]):
         replaced: list[int] = []
         credited = 0
         seen: set[tuple[int, str]] = set()
+        run_id, release, layout = context.run.pk, incoming.release, incoming.layout
         for record in schools:
             assert record.urn is not None
             for code, figure in record.figures.items():
@@ -346,57 +356,44 @@ class PerformanceImporter(Importer[PerformanceRow]):
                     continue
                 seen.add(key)
                 # A figure is stored whole from one file: what this file does not carry (an LA column, pupil
-                # numbers, a confidence interval) is blank, or the register's LA, never another file's.
-                wanted = {
-                    "la_code": record.la_code,
-                    "value": _quantize(figure.value),
-                    "missing_reason": figure.missing_reason,
-                    "pupils": figure.pupils,
-                    "lower": _quantize(figure.lower),
-                    "upper": _quantize(figure.upper),
-                    "school_kind": record.school_kind,
-                }
+                # numbers, a confidence interval) is blank, or the register's LA, never another file's. In the
+                # order of ``fields``.
+                values = (
+                    record.la_code,
+                    _quantize(figure.value),
+                    figure.missing_reason,
+                    figure.pupils,
+                    _quantize(figure.lower),
+                    _quantize(figure.upper),
+                    record.school_kind,
+                )
                 old = existing.get(key)
-                stored = (
-                    None
-                    if old is None
-                    else Source(
-                        old["source_release"],
-                        old["source_layout"],
-                        old["source_import__file_name"],
-                        old["source_import__sha256"],
-                    )
+                if old is None:  # a new figure (every figure of a first import): created, as ``decide`` says
+                    counts.created += 1
+                    written.append((record.urn, self.year, code, run_id, release, layout, *values))
+                    continue
+                stored = Source(
+                    old["source_release"],
+                    old["source_layout"],
+                    old["source_import__file_name"],
+                    old["source_import__sha256"],
                 )
-                decision = decide(
-                    incoming, stored, same_figure=old is not None and all(old[f] == wanted[f] for f in fields)
-                )
+                same = all(old[name] == value for name, value in zip(fields, values, strict=True))
+                decision = decide(incoming, stored, same_figure=same)
                 self._record(decision, incoming, stored)
                 if decision.outcome is Outcome.KEPT:
                     counts.kept += 1
                 elif decision.outcome is Outcome.UNCHANGED:
                     counts.unchanged += 1
-                elif decision.outcome is Outcome.CREATED:
-                    counts.created += 1
                 else:
                     if decision.outcome is Outcome.UPDATED:
                         counts.updated += 1
                     else:
                         counts.unchanged += 1
                         credited += 1
-                    assert old is not None
                     replaced.append(old["id"])
                 if decision.writes:
-                    written.append(
-                        (
-                            record.urn,
-                            self.year,
-                            code,
-                            context.run.pk,
-                            incoming.release,
-                            incoming.layout,
-                            *(wanted[f] for f in fields),
-                        )
-                    )
+                    written.append((record.urn, self.year, code, run_id, release, layout, *values))
         # A figure written again replaces the old row (COPY on PostgreSQL inserts, it cannot update).
         for start in range(0, len(replaced), 2000):
             SchoolResult.objects.filter(id__in=replaced[start : start + 2000]).delete()
@@ -504,5 +501,8 @@ INSERTED_FIELDS = (
 )
 
 
+_FOUR_PLACES = Decimal("0.0001")
+
+
 def _quantize(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(Decimal("0.0001"))
+    return None if value is None else value.quantize(_FOUR_PLACES)
