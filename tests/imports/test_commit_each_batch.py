@@ -124,3 +124,85 @@ def test_a_failure_part_way_is_recorded_and_importing_again_finishes_it(monkeypa
     # The same file a third time changes nothing.
     third = run_import(importer_for("gias"), SAMPLE, actor_name="test")
     assert (third.created, third.updated) == (0, 0)
+
+
+# --- one transaction, one reading (PostgreSQL's default; forced here on either database) -----------------
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(HEADWAY_IMPORT_COMMIT_EACH_BATCH=False)
+def test_in_one_transaction_the_file_is_read_once_and_a_late_bad_row_rolls_back_the_batches_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "WRITE_BATCH", 5)
+    written: list[int] = []
+
+    class Counting(GiasImporter):
+        def apply(self, records: list[Any], context: Any) -> Any:
+            counts = super().apply(records, context)
+            written.append(Establishment.objects.count())
+            return counts
+
+    lines = SAMPLE.read_bytes().splitlines(keepends=True)
+    bad = tmp_path / "cut_short.csv"
+    # The last school's row cut short, after three batches of five schools have been written.
+    bad.write_bytes(b"".join([*lines[:-1], lines[-1][:40] + b"\r\n"]))
+    before = row_counts()
+
+    result = run_import(Counting(), bad, actor_name="test")
+
+    assert written == [5, 10, 15]  # written as read, in the import's transaction ...
+    assert result.rejected
+    assert any("row has" in error for error in result.errors), result.errors
+    assert result.notices[-1].startswith("Nothing was imported")
+    assert row_counts() == before  # ... and rolled back whole: no school, no import record, no audit event
+    assert not ImportRun.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(HEADWAY_IMPORT_COMMIT_EACH_BATCH=False)
+def test_in_one_transaction_a_good_file_is_read_once_and_imports_as_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(services, "WRITE_BATCH", 5)
+    opened: list[str] = []
+    real_open = services.open_table
+
+    def counting_open(path: Path, *args: Any, **kwargs: Any) -> Any:
+        opened.append(Path(path).name)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(services, "open_table", counting_open)
+    phases: list[str] = []
+
+    result = run_import(
+        importer_for("gias"), SAMPLE, actor_name="test", progress=lambda step: phases.append(step.phase)
+    )
+
+    assert not result.rejected, result.errors
+    assert opened == ["hampshire_extract_sample.csv"]  # one reading
+    assert phases[-2:] == ["writing", "finished"]  # "writing" only once every row is checked
+    assert Establishment.objects.count() == 18
+    run = ImportRun.objects.get(pk=result.import_id)
+    assert (run.rows_read, run.created) == (18, result.created)
+    again = run_import(importer_for("gias"), SAMPLE, actor_name="test")
+    assert (again.created, again.updated) == (0, 0)
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(HEADWAY_IMPORT_COMMIT_EACH_BATCH=False)
+@pytest.mark.parametrize("each_batch", [False, True])
+def test_in_one_transaction_skipping_bad_rows_imports_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, each_batch: bool
+) -> None:
+    monkeypatch.setattr(services, "WRITE_BATCH", 5)
+    lines = SAMPLE.read_bytes().splitlines(keepends=True)
+    bad = tmp_path / "cut_short.csv"
+    # The third school's row cut after its tenth field (at a field's end, so the next row stays whole).
+    short = b'","'.join(lines[3].split(b'","')[:10]) + b'"\r\n'
+    bad.write_bytes(b"".join([*lines[:3], short, *lines[4:]]))
+
+    with override_settings(HEADWAY_IMPORT_COMMIT_EACH_BATCH=each_batch):
+        result = run_import(importer_for("gias"), bad, actor_name="test", skip_bad_rows=True)
+
+    assert not result.rejected, result.errors
+    assert result.skipped == 1 and len(result.errors) == 1
+    assert Establishment.objects.count() == 17

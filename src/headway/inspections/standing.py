@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -29,7 +29,7 @@ from headway.inspections.models import (
     ReportCardGrade,
 )
 from headway.inspections.selectors import age_in_months
-from headway.policy_files import Condition, PolicyError, PolicyFile, matches
+from headway.policy_files import Condition, PolicyError, PolicyFile, compiled, matches
 from headway.queries import in_chunks, known_related
 from headway.schools.models import Establishment, EstablishmentLink
 
@@ -360,6 +360,7 @@ def _inspections_by_school(ids: Sequence[int], as_of: dt.date) -> dict[int, list
             known_related(inspection, "judgements", judgements)
             # A standing asks an inspection's kind several times; these objects are read for it alone.
             inspection.__dict__[_KIND] = str(kind_of(inspection))
+            inspection.__dict__[_JUDGES] = _judges(inspection)
             found.setdefault(inspection.establishment_id, []).append(inspection)
     return found
 
@@ -381,8 +382,10 @@ def _predecessors(urns: Sequence[int]) -> dict[int, list[int]]:
     return found
 
 
-#: Where ``_inspections_by_school`` keeps each inspection's kind (``kind_of``), worked out once when it is read.
+#: Where ``_inspections_by_school`` keeps each inspection's kind (``kind_of``) and whether it judged the school
+#: (``_judges``), worked out once when it is read.
 _KIND = "_standing_kind"
+_JUDGES = "_standing_judges"
 
 
 def kind_of(inspection: Inspection) -> str:
@@ -402,6 +405,9 @@ def kind_of(inspection: Inspection) -> str:
 
 
 def _judges(inspection: Inspection) -> bool:
+    known = inspection.__dict__.get(_JUDGES)
+    if known is not None:
+        return bool(known)
     kind = kind_of(inspection)
     if kind == InspectionKind.REPORT_CARD:
         return True
@@ -475,9 +481,15 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def _window(rules: AccountabilityRules, facts: Mapping[str, Any]) -> Window:
-    for rule in rules.windows:
-        if not matches(rule.when, facts):
+def _window(
+    rules: AccountabilityRules,
+    facts: Mapping[str, Any],
+    tests: Sequence[Callable[[Mapping[str, Any]], bool]] | None = None,
+) -> Window:
+    """The school's inspection window: the first rule whose condition its facts meet (``tests``: the rules'
+    conditions as functions, made once for many schools)."""
+    for index, rule in enumerate(rules.windows):
+        if not (tests[index](facts) if tests is not None else matches(rule.when, facts)):
             continue
         if rule.exempt:
             return Window(None, None, rule.reason, rule.name)
@@ -519,17 +531,18 @@ def standings(
                     # the predecessor judged most recently
                     urn, found = max(candidates, key=lambda item: [i for i in item[1] if _judges(i)][-1].start_date)
                     inherited[school.pk] = (urn, found)
+    good_or_better, stuck, rise_eligible = (
+        compiled(c) for c in (rules.good_or_better, rules.stuck, rules.rise_eligible)
+    )
+    window_tests = [compiled(rule.when) for rule in rules.windows]
     result: dict[int, Standing] = {}
     for school in establishments:
         pk = school.pk
         predecessor_urn, predecessor_inspections = inherited.get(pk, (None, []))
         facts, kinds = _facts(by_school.get(pk, []), predecessor_inspections, school.open_date, as_of)
-        for name, condition in (
-            ("good_or_better", rules.good_or_better),
-            ("stuck", rules.stuck),
-        ):
-            facts[name] = matches(condition, facts)
-        facts["rise_eligible"] = matches(rules.rise_eligible, facts)
+        facts["good_or_better"] = good_or_better(facts)
+        facts["stuck"] = stuck(facts)
+        facts["rise_eligible"] = rise_eligible(facts)
         latest = kinds["latest"]
         standing = Standing(
             establishment_id=pk,
@@ -545,7 +558,7 @@ def standings(
             areas={j.area: j.grade_label for j in latest.judgements.all()} if latest is not None else {},
             facts=facts,
         )
-        standing.window = _window(rules, facts)
+        standing.window = _window(rules, facts, window_tests)
         result[pk] = standing
     return result
 

@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from headway.policy_files import node_value
+
 CATALOGUE_FILE = Path(__file__).resolve().parent / "catalogue.yaml"
 UNITS = {"percent", "score", "progress", "count", "days", "points", "difference", "rate"}
 POLARITIES = {"higher", "lower", "none"}
@@ -125,7 +127,7 @@ def _mapping(node: yaml.Node, where: str) -> dict[str, tuple[yaml.Node, Any]]:
         raise CatalogueError(f"{where}:{_line(node)}: expected a mapping")
     result: dict[str, tuple[yaml.Node, Any]] = {}
     for key_node, value_node in node.value:
-        result[str(key_node.value)] = (value_node, yaml.safe_load(yaml.serialize(value_node)))
+        result[str(key_node.value)] = (value_node, node_value(value_node))
     return result
 
 

@@ -16,6 +16,8 @@ from typing import Any
 
 import yaml
 
+from headway.policy_files import node_value
+
 TEMPLATE_DIR = Path(__file__).resolve().parent / "note_templates"
 SELF_EVALUATION_FORM = "self-evaluation"
 DEFAULT_NOTE_TEMPLATE = "standard"
@@ -75,7 +77,7 @@ class _Loader:
         return {str(key.value): value for key, value in node.value}
 
     def value(self, node: yaml.Node) -> Any:
-        return yaml.safe_load(yaml.serialize(node))
+        return node_value(node)
 
     def text(self, node: yaml.Node, what: str) -> str:
         value = self.value(node)
