@@ -13,6 +13,7 @@ from typing import Any, ParamSpec, TypeVar
 from django.db import models
 
 T = TypeVar("T")
+M = TypeVar("M", bound=models.Model)
 P = ParamSpec("P")
 
 #: Keys per ``__in`` lookup.
@@ -90,6 +91,31 @@ def rows_for(
     for chunk in in_chunks(sorted(wanted)):
         rows.extend(read(query.filter(**{f"{key}__any_of": chunk})))
     return rows
+
+
+def built_plainly(query: models.QuerySet[M]) -> Iterator[M]:
+    """The query's model instances, each made from its row's values directly rather than by ``Model.__init__``,
+    which sets every field one at a time (a quarter of a second for the 55,000 inspections of a national
+    round). The instances are whole: every field is read, converted as Django converts it, and the instance is
+    marked as read from the database. Where something listens for a model's ``pre_init`` or ``post_init``
+    signal, the instances are made as Django makes them."""
+    from django.db.models.base import ModelState
+    from django.db.models.signals import post_init, pre_init
+
+    model = query.model
+    if pre_init.has_listeners(model) or post_init.has_listeners(model):
+        yield from query
+        return
+    names = [field.attname for field in model._meta.concrete_fields]
+    database = query.db
+    for values in query.values_list(*names):
+        instance = model.__new__(model)
+        instance.__dict__.update(zip(names, values, strict=True))
+        state = ModelState()
+        state.adding = False
+        state.db = database
+        instance._state = state
+        yield instance
 
 
 def known_related(instance: models.Model, related_name: str, objects: Sequence[models.Model]) -> None:

@@ -30,7 +30,7 @@ from headway.inspections.models import (
 )
 from headway.inspections.selectors import age_in_months
 from headway.policy_files import Condition, PolicyError, PolicyFile, compiled, matches
-from headway.queries import in_chunks, known_related
+from headway.queries import built_plainly, in_chunks, known_related
 from headway.schools.models import Establishment, EstablishmentLink
 
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
@@ -347,12 +347,16 @@ def _inspections_by_school(ids: Sequence[int], as_of: dt.date) -> dict[int, list
     found: dict[int, list[Inspection]] = {}
     for chunk in in_chunks(sorted(set(ids))):
         judged: dict[int, list[Judgement]] = {}
-        for judgement in Judgement.objects.filter(
-            inspection__establishment_id__any_of=chunk, inspection__start_date__lte=as_of
-        ).order_by("id"):
+        for judgement in built_plainly(
+            Judgement.objects.filter(
+                inspection__establishment_id__any_of=chunk, inspection__start_date__lte=as_of
+            ).order_by("id")
+        ):
             judged.setdefault(judgement.inspection_id, []).append(judgement)
-        for inspection in Inspection.objects.filter(establishment_id__any_of=chunk, start_date__lte=as_of).order_by(
-            "start_date", "id"
+        for inspection in built_plainly(
+            Inspection.objects.filter(establishment_id__any_of=chunk, start_date__lte=as_of).order_by(
+                "start_date", "id"
+            )
         ):
             judgements = judged.get(inspection.id, [])
             for judgement in judgements:
