@@ -14,7 +14,7 @@ import datetime as dt
 import operator
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -213,16 +213,25 @@ def _compile(condition: Condition) -> Callable[[Mapping[str, Any]], bool]:
     return compare
 
 
+F = TypeVar("F")
+
+
+def compiled_once(kept: dict[int, tuple[Any, F]], condition: Any, compile_: Callable[[Any], F]) -> F:
+    """``compile_(condition)``, made once per condition object and kept in ``kept`` (by the object's identity,
+    checked, so a condition read again from a changed file is compiled again)."""
+    found = kept.get(id(condition))
+    if found is None or found[0] is not condition:
+        if len(kept) > 10_000:
+            kept.clear()
+        found = (condition, compile_(condition))
+        kept[id(condition)] = found
+    return found[1]
+
+
 def compiled(condition: Condition) -> Callable[[Mapping[str, Any]], bool]:
     """The condition as a function of the evidence, deciding as ``holds`` does without recording what it read:
     for deciding many schools at once. Each condition is turned into a function once and kept."""
-    found = _COMPILED.get(id(condition))
-    if found is None or found[0] is not condition:
-        if len(_COMPILED) > 10_000:
-            _COMPILED.clear()
-        found = (condition, _compile(condition))
-        _COMPILED[id(condition)] = found
-    return found[1]
+    return compiled_once(_COMPILED, condition, _compile)
 
 
 def matches(condition: Condition, evidence: Mapping[str, Any]) -> bool:

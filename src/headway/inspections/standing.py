@@ -30,7 +30,7 @@ from headway.inspections.models import (
 )
 from headway.inspections.selectors import age_in_months
 from headway.policy_files import Condition, PolicyError, PolicyFile, compiled, matches
-from headway.queries import built_plainly, in_chunks, known_related
+from headway.queries import built_plainly, in_chunks, known_related, rows_for
 from headway.schools.models import Establishment, EstablishmentLink
 
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
@@ -526,7 +526,9 @@ def standings(
         if waiting:
             links = _predecessors([e.urn for e in waiting])
             predecessor_urns = sorted({urn for e in waiting for urn in links.get(e.urn, [])})
-            predecessor_ids = dict(Establishment.objects.filter(urn__in=predecessor_urns).values_list("urn", "id"))
+            predecessor_ids: dict[int, int] = dict(
+                rows_for(Establishment.objects.all(), "urn", set(predecessor_urns), ("urn", "id"))
+            )
             theirs = _inspections_by_school(list(predecessor_ids.values()), as_of)
             for school in waiting:
                 candidates = [(urn, theirs.get(predecessor_ids.get(urn, 0), [])) for urn in links.get(school.urn, [])]

@@ -11,6 +11,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from headway.policy_files import compiled_once
+
 STANDARDS_FILE = Path(__file__).resolve().parent / "standards.yaml"
 
 
@@ -160,13 +162,7 @@ _COMPILED: dict[int, tuple[Mapping[str, Any], Holds]] = {}
 
 def _holds(condition: Mapping[str, Any], figures: Mapping[str, Figure]) -> bool | None:
     """True / False, or None when a figure it needs is missing. Each condition is turned into a function once."""
-    found = _COMPILED.get(id(condition))
-    if found is None or found[0] is not condition:
-        if len(_COMPILED) > 1_000:
-            _COMPILED.clear()
-        found = (condition, _compile(condition))
-        _COMPILED[id(condition)] = found
-    return found[1](figures)
+    return compiled_once(_COMPILED, condition, _compile)(figures)
 
 
 def evaluate(rule: Standard, figures_by_year: Mapping[int, Mapping[str, Figure]], year: int) -> StandardFlag:
