@@ -16,7 +16,8 @@ state-funded school (about 21,200) under one policy:
 Each is reported in seconds and database queries, against its target (issue 12: a round under 3 s, the
 confirmation and the visit plan under 10 s each, with queries that do not grow per school) and against the
 figures measured before this work (``EARLIER``). Each round is run ``--repeat`` times (3) and the best run is
-reported with every run's time: on a shared 2-core machine one run can take a third longer than the next. Also times starting a command (``command_startup.py``).
+reported with every run's time: on a shared 2-core machine one run can take a third longer than the next.
+Also times starting a command (``command_startup.py``).
 
     .venv/bin/python benchmarks/national_round.py [--policy barnet-2020] [--la 302] [--as-of 2020-12-31]
         [--year 2021] [--cache DIR] [--repeat 3] [--profile] [--json] [--baseline FILE]
