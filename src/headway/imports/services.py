@@ -585,11 +585,9 @@ def _check_and_write_in_one_transaction(job: _Writing, *, skip_bad_rows: bool) -
     with transaction.atomic():
         run, context = _start_run(job)
         counts = Counts()
-        refusing = False
         for batch in _batches(_scan_records(job.importer, job.path, job.name, scan, job.progress), WRITE_BATCH):
-            refusing = refusing or (bool(scan.problems) and not skip_bad_rows)
-            if refusing:
-                continue
+            if scan.problems and not skip_bad_rows:
+                continue  # refused: read on only to list every problem
             counts.add(job.importer.apply(batch, context))  # the page still says the rows are being checked
         job.result.notices.extend(scan.notices)
         if scan.problems and not skip_bad_rows:

@@ -29,7 +29,7 @@ from headway.inspections.models import (
     ReportCardGrade,
 )
 from headway.inspections.selectors import age_in_months
-from headway.policy_files import Condition, PolicyError, PolicyFile, compiled, matches
+from headway.policy_files import Condition, PolicyError, PolicyFile, compiled
 from headway.queries import built_plainly, in_chunks, known_related, rows_for
 from headway.schools.models import Establishment, EstablishmentLink
 
@@ -486,14 +486,12 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 def _window(
-    rules: AccountabilityRules,
-    facts: Mapping[str, Any],
-    tests: Sequence[Callable[[Mapping[str, Any]], bool]] | None = None,
+    rules: AccountabilityRules, facts: Mapping[str, Any], tests: Sequence[Callable[[Mapping[str, Any]], bool]]
 ) -> Window:
     """The school's inspection window: the first rule whose condition its facts meet (``tests``: the rules'
-    conditions as functions, made once for many schools)."""
-    for index, rule in enumerate(rules.windows):
-        if not (tests[index](facts) if tests is not None else matches(rule.when, facts)):
+    conditions compiled, in the rules' order, made once for many schools)."""
+    for rule, test in zip(rules.windows, tests, strict=True):
+        if not test(facts):
             continue
         if rule.exempt:
             return Window(None, None, rule.reason, rule.name)

@@ -272,9 +272,9 @@ def gather_evidence(
     standing = standings(establishments, as_of=as_of) if needed(STANDING_EVIDENCE) else {}
     judgements = _judgements(ids, as_of) if wants_judgements else {}
     local = _local_evidence(ids, as_of) if wanted is None or not wanted <= set(EVIDENCE) else {}
-    flags = _data_flags({e.urn: e.pk for e in establishments}, as_of) if needed(RESULTS_EVIDENCE) else {}
-    evidence: dict[int, dict[str, Any]] = {}
     wants_results = needed(RESULTS_EVIDENCE)
+    flags = _data_flags({e.urn: e.pk for e in establishments}, as_of) if wants_results else {}
+    evidence: dict[int, dict[str, Any]] = {}
     no_flags = (None, None, None)
     for school in establishments:
         pk = school.pk
