@@ -7,10 +7,13 @@ import contextlib
 import functools
 import gc
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from django.db import models
+
+if TYPE_CHECKING:
+    import polars as pl
 
 T = TypeVar("T")
 M = TypeVar("M", bound=models.Model)
@@ -91,6 +94,25 @@ def rows_for(
     for chunk in in_chunks(sorted(wanted)):
         rows.extend(read(query.filter(**{f"{key}__any_of": chunk})))
     return rows
+
+
+def stored_frame(query: Any, fields: Sequence[str], schema: Mapping[str, Any], *, batch: int = 5000) -> pl.DataFrame:
+    """The ``fields`` of every row of ``query`` as a Polars frame with ``schema`` (its names in the order of
+    ``fields``), read as the database driver gives them (see ``rows_for``'s ``as_stored``) ``batch`` rows at a
+    time, so that the Python objects held do not grow with the table (issue 12: memory stays flat)."""
+    import polars as pl
+    from django.db import connections
+
+    values = query.values_list(*fields)
+    sql, params = values.query.sql_with_params()
+    frames = []
+    with connections[values.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(batch):
+            frames.append(pl.DataFrame(rows, schema=schema, orient="row"))
+    if not frames:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(frames, rechunk=True)
 
 
 def built_plainly(query: models.QuerySet[M]) -> Iterator[M]:

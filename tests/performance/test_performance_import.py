@@ -158,3 +158,20 @@ def test_a_value_that_is_neither_number_nor_marker_is_reported_with_row_and_colu
     result = load("absence", 2019, bad)
     assert result.rejected
     assert result.errors == ["abs.csv:3:PERCTOT: 'lots' is neither a number nor one of DfE's markers"]
+
+
+@pytest.mark.parametrize("batch", [1, 3, 5000])
+def test_school_figures_read_in_batches_are_the_figures_read_at_once(db: None, batch: int) -> None:
+    # ``stored_frame`` reads a table a batch at a time (memory flat, issue 12); the frame must not depend on it.
+    from headway.performance.benchmarks import school_results_frame
+    from headway.queries import stored_frame
+
+    assert not load("ks2", 2018, PERFORMANCE / "ks2_2018_850.csv").rejected
+    whole = school_results_frame(year=2018, measures=["ks2.rwm_exp", "ks2.read_avg"]).sort("urn", "measure")
+    query = SchoolResult.objects.filter(year=2018, measure__in=["ks2.rwm_exp", "ks2.read_avg"]).order_by("pk")
+    schema = {"urn": pl.Int64, "measure": pl.Utf8}
+    batched = stored_frame(query, ("urn", "measure"), schema, batch=batch).sort("urn", "measure")
+    assert whole.height > 100
+    assert batched.equals(whole.select("urn", "measure"))
+    empty = stored_frame(query.filter(year=1990), ("urn", "measure"), schema, batch=batch)
+    assert empty.height == 0 and empty.schema == pl.Schema(schema)

@@ -15,7 +15,6 @@ Every importer, now and later, follows the same rules:
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import shutil
 import tempfile
@@ -29,6 +28,7 @@ from django.utils import timezone
 
 from headway.accounts import audit
 from headway.accounts.models import User
+from headway.imports.keys_seen import KeysSeen
 from headway.imports.models import ImportRun
 from headway.imports.problems import FileRejected, Problem
 from headway.imports.rows import Row
@@ -282,8 +282,8 @@ def _scan_records(
     problems = scan.problems
     #: each row notice's first row and how many rows gave it
     row_notices: dict[tuple[str | None, str], list[int]] = {}
-    #: the row each key was first seen at, by the key's fingerprint (all that is kept per row of the file)
-    first_rows: dict[int, int] = {}
+    #: the row each key was first seen at (all that is kept per row of the file: about 12 bytes)
+    keys_seen = KeysSeen()
     repeats: list[str] = []
     with open_table(path, display_name, header_starts=importer.header_starts) as table:
         columns, notices = importer.resolve_columns(table.header, display_name)
@@ -320,7 +320,7 @@ def _scan_records(
                 continue
             key = importer.key(record)
             if key is not None:
-                first = first_rows.setdefault(_fingerprint(key.value), number)
+                first = keys_seen.first_row(key.value, number)
                 if first != number:
                     column = row.header(key.field) if key.field else None
                     if importer.repeats_are_notices:
@@ -341,13 +341,6 @@ def _scan_records(
             f"{display_name}: {len(repeats)} row(s) repeat an earlier row's key; the earlier row was kept: "
             + "; ".join(repeats[:MAX_LISTED_PROBLEMS])
         )
-
-
-def _fingerprint(key: Hashable) -> int:
-    """A 64-bit fingerprint of a record's key (its ``repr``, stable within a file), kept instead of the key to
-    find repeats: a few dozen bytes a row whatever the key. Two different keys of one file share a fingerprint
-    with a chance of about one in 10^10 for a million-row file."""
-    return int.from_bytes(hashlib.blake2b(repr(key).encode(), digest_size=8).digest(), "little")
 
 
 def read_records(

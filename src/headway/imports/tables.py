@@ -16,7 +16,12 @@ from typing import IO, Any
 
 from headway.imports.problems import FileRejected, Problem
 
-CHUNK = 1 << 20
+#: Bytes read at a time to hash a file or check its encoding: small, so that what an import holds does not
+#: grow with the file up to this size (a 1 MB chunk and its decoded text were the largest thing a national
+#: links file's import held).
+CHUNK = 1 << 16
+#: The longest field a CSV file may have.
+LONGEST_FIELD = 1 << 20
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 PARQUET_MAGIC = b"PAR1"
@@ -24,7 +29,7 @@ PARQUET_MAGIC = b"PAR1"
 PARQUET_SLICE = 50_000
 
 # Field size limit: GIAS's free-text columns are long, but nothing legitimate is over 1 MB.
-csv.field_size_limit(CHUNK)
+csv.field_size_limit(LONGEST_FIELD)
 
 
 def file_sha256(path: Path) -> str:

@@ -49,18 +49,16 @@ def school_results_frame(*, year: int, measures: list[str], la_code: str | None 
     from django.db.models import FloatField
     from django.db.models.functions import Cast
 
-    from headway.queries import rows_for
+    from headway.queries import stored_frame
 
     results = SchoolResult.objects.filter(year=year, measure__in=measures).annotate(value_f=Cast("value", FloatField()))
     if la_code is not None:
         results = results.filter(la_code=la_code)
     # the figures cast to floats in the query, read as the driver gives them (no conversion value by value)
-    rows = rows_for(
-        results, "urn", None, ("urn", "la_code", "measure", "value_f", "pupils", "school_kind"), as_stored=True
-    )
-    return pl.DataFrame(
-        rows,
-        schema={
+    return stored_frame(
+        results,
+        ("urn", "la_code", "measure", "value_f", "pupils", "school_kind"),
+        {
             "urn": pl.Int64,
             "la_code": pl.Utf8,
             "measure": pl.Utf8,
@@ -68,7 +66,6 @@ def school_results_frame(*, year: int, measures: list[str], la_code: str | None 
             "pupils": pl.Int64,
             "school_kind": pl.Utf8,
         },
-        orient="row",
     )
 
 
