@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+import orjson
 from django.db import models
 
 if TYPE_CHECKING:
@@ -149,6 +150,25 @@ def known_related(instance: models.Model, related_name: str, objects: Sequence[m
     cache[related_name] = objects
 
 
+#: Keys that are not text written as text (as ``json.dumps`` does); dates, times and dataclasses handed back (to
+#: ``json.dumps``, which refuses them without an encoder, as Django does).
+_ORJSON_AS_DJANGO = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def json_text(value: Any, encoder: type[json.JSONEncoder] | None = None) -> str:
+    """``value`` as JSON text, as Django's JSONField writes it: with ``orjson`` (ten times quicker than
+    ``json.dumps`` for a national round's 85,000 values) unless the field has its own encoder or the value
+    holds something orjson does not write (a ``Decimal``), when ``json.dumps`` writes it (or refuses it) as
+    Django would. Both read back as the same value; orjson leaves out the spaces and writes non-ASCII
+    characters as UTF-8 rather than escaping them, and writes a float that is not a number as null."""
+    if encoder is None:
+        try:
+            return orjson.dumps(value, option=_ORJSON_AS_DJANGO).decode()
+        except TypeError:
+            pass
+    return json.dumps(value, cls=encoder)
+
+
 def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Insert new rows of ``model``, each a sequence of the values of the fields ``names`` (attribute names, e.g.
     ``round_id``; every field of the model but its id): with ``COPY`` on PostgreSQL and one prepared ``INSERT``
@@ -173,7 +193,7 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[
             # JSON as text, as Django writes it (``json.dumps`` with the field's encoder); both databases read
             # it so. None is SQL NULL, as in Django's own save.
             if value is not None:
-                values[i] = json.dumps(value, cls=getattr(field, "encoder", None))
+                values[i] = json_text(value, getattr(field, "encoder", None))
         return tuple(values)
 
     columns = ", ".join(connection.ops.quote_name(by_name[name].column) for name in names)
