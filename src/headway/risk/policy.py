@@ -12,8 +12,9 @@ Loading validates everything and reports ``file:line: problem``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -315,3 +316,148 @@ def apply_policy(policy: Policy, evidence: Mapping[str, Any]) -> Proposal:
         if used is not None:
             triggers.append(Fired(trigger.name, trigger.label, used))
     return Proposal(category=chosen, reasons=reasons, triggers=triggers, derived=derived)
+
+
+#: What a proposal's rules read, as the proposal is remembered by ``policy_proposer``: each fired rule's name,
+#: label and the evidence names it read.
+_FiredShape = tuple[str, str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class _ProposalShape:
+    """A proposal without the evidence values its rules read: the same for every school whose evidence the
+    policy cannot tell apart."""
+
+    derived: tuple[tuple[str, Any, _FiredShape | None], ...]
+    category: Category
+    category_fired: _FiredShape
+    triggers: tuple[_FiredShape, ...]
+
+
+def _leaves(condition: Condition) -> Iterable[Condition]:
+    for combined in ("all", "any"):
+        if combined in condition:
+            for part in condition[combined]:
+                yield from _leaves(part)
+            return
+    if "not" in condition:
+        yield from _leaves(condition["not"])
+        return
+    yield condition
+
+
+def _policy_conditions(policy: Policy) -> Iterable[Condition]:
+    for item in policy.derived:
+        for _, condition in item.rules:
+            yield condition
+    for category in policy.categories:
+        if category.when is not None:
+            yield category.when
+    for trigger in policy.triggers:
+        yield trigger.when
+
+
+def _shape_of(fired: Fired) -> _FiredShape:
+    return (fired.name, fired.label, tuple(fired.evidence))
+
+
+def policy_proposer(policy: Policy) -> Callable[[Mapping[str, Any]], Proposal]:
+    """``apply_policy`` for many schools (a national round's 21,000): the same proposals, worked out once for
+    each group of schools whose evidence the policy cannot tell apart.
+
+    Two schools' evidence is told apart only where a condition could decide differently: a value the policy
+    tests for equality or membership is compared as it is; a value it only compares with thresholds is placed
+    among those thresholds (below the first, equal to it, between it and the next, ...). Schools alike in every
+    such place meet the same rules, which read the same evidence names, so the first school's proposal is kept
+    without its values, and each later one's is made with its own values (the reasons quote them). Evidence
+    that cannot be placed so (a value that is not a number, a date, or a list) is decided by ``apply_policy``."""
+    derived_names = {item.name for item in policy.derived}
+    exact: set[str] = set()
+    thresholds: dict[str, set[Any]] = {}
+    for condition in _policy_conditions(policy):
+        for leaf in _leaves(condition):
+            name = str(leaf["evidence"])
+            if name in derived_names:
+                continue
+            if "equals" in leaf or "in" in leaf:
+                exact.add(name)
+            else:
+                thresholds.setdefault(name, set()).add(
+                    next(leaf[key] for key in ("at_least", "at_most", "below", "above") if key in leaf)
+                )
+    placed: list[tuple[str, tuple[Any, ...], bool]] = []
+    for name, operands in sorted(thresholds.items()):
+        dates = {isinstance(operand, dt.date) for operand in operands}
+        if name in exact or len(dates) > 1:
+            exact.add(name)
+        else:
+            placed.append((name, tuple(sorted(operands)), dates == {True}))
+    exact_names = tuple(sorted(exact))
+    shapes: dict[tuple[Any, ...], _ProposalShape] = {}
+
+    def place(value: Any, operands: tuple[Any, ...], is_date: bool) -> Any:
+        # Every comparison with a missing value, a yes/no, a date against a number (or the reverse) or a
+        # number that is not a number is false: these sit apart from every number.
+        if value is None or value is True or value is False:
+            return ("not compared", value)
+        if isinstance(value, dt.date) != is_date or value != value:
+            return ("not compared",)
+        if not isinstance(value, int | float | dt.date):
+            raise TypeError(value)
+        at = bisect.bisect_left(operands, value)
+        return (at, at < len(operands) and operands[at] == value)
+
+    def propose(evidence: Mapping[str, Any]) -> Proposal:
+        try:
+            # (yes or no told apart from 1 and 0, which equal them but are compared with thresholds)
+            key = tuple(_told_apart(evidence.get(name)) for name in exact_names) + tuple(
+                place(evidence.get(name), operands, is_date) for name, operands, is_date in placed
+            )
+            shape = shapes.get(key)
+        except TypeError:  # a list, or a value compared with thresholds that is not a number or a date
+            return apply_policy(policy, evidence)
+        if shape is None:
+            proposal = apply_policy(policy, evidence)
+            # the derived values' rules that held come first, in the policy's order; the category's comes last
+            derived_fired = {fired.name.split(" = ", 1)[0]: fired for fired in proposal.reasons[:-1]}
+            derived = tuple(
+                (
+                    item.name,
+                    proposal.derived[item.name],
+                    _shape_of(derived_fired[item.name]) if item.name in derived_fired else None,
+                )
+                for item in policy.derived
+            )
+            shapes[key] = _ProposalShape(
+                derived=derived,
+                category=proposal.category,
+                category_fired=_shape_of(proposal.reasons[-1]),
+                triggers=tuple(_shape_of(trigger) for trigger in proposal.triggers),
+            )
+            return proposal
+        values = dict(evidence)
+        reasons: list[Fired] = []
+        derived_values: dict[str, Any] = {}
+        for name, value, fired_shape in shape.derived:
+            if fired_shape is not None:
+                reasons.append(_fired_with(fired_shape, values))
+            derived_values[name] = value
+            values[name] = value
+        reasons.append(_fired_with(shape.category_fired, values))
+        return Proposal(
+            category=shape.category,
+            reasons=reasons,
+            triggers=[_fired_with(trigger, values) for trigger in shape.triggers],
+            derived=derived_values,
+        )
+
+    return propose
+
+
+def _told_apart(value: Any) -> Any:
+    return (value,) if value is True or value is False else value
+
+
+def _fired_with(shape: _FiredShape, values: Mapping[str, Any]) -> Fired:
+    name, label, read = shape
+    return Fired(name, label, {evidence: values.get(evidence) for evidence in read})

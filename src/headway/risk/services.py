@@ -16,7 +16,7 @@ from headway.accounts.notices import person_name
 from headway.queries import insert_rows, pauses_cyclic_gc
 from headway.risk.evidence import gather_evidence
 from headway.risk.models import CategorisationRound, CategoryDecision, CategoryProposal, OfficerJudgement
-from headway.risk.policy import Fired, Policy, apply_policy
+from headway.risk.policy import Fired, Policy, policy_proposer
 from headway.schools.models import Establishment, LocalAuthority
 
 logger = logging.getLogger(__name__)
@@ -144,9 +144,10 @@ def round_run(
         # A national round proposes for some 21,000 schools: written as plain rows (``COPY`` on PostgreSQL), not
         # built as model instances first.
         proposals = []
+        propose = policy_proposer(policy)
         for school in schools:
             pk = school.pk
-            proposal = apply_policy(policy, evidence[pk])
+            proposal = propose(evidence[pk])
             score = scores.get(pk)
             proposals.append(
                 (
