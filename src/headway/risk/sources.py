@@ -19,7 +19,7 @@ from headway.inspections.models import Framework, Inspection, InspectionKind, Ju
 from headway.inspections.standing import rules_named
 from headway.performance.models import SchoolResult
 from headway.policy_files import matches
-from headway.queries import in_chunks, rows_for
+from headway.queries import in_chunks, rows_for, stored_frame
 from headway.risk.finance import finance_frame
 from headway.risk.public_dates import inspection_available_expr, results_available_expr
 from headway.schools.models import Establishment, EstablishmentLink, GroupMembership
@@ -132,16 +132,19 @@ def links_frame() -> pl.DataFrame:
     """Predecessor links as (successor, predecessor, linked_on, plain): GIAS's "Predecessor" rows and the
     inverse of its "Successor" rows (a link "A Successor B" says A is B's predecessor). ``plain``: a plain
     predecessor link (a conversion or re-opening), not a merger, amalgamation or split."""
-    rows: list[tuple[int, int, dt.date | None, bool]] = []
-    for urn, linked_urn, link_type, linked_on in EstablishmentLink.objects.values_list(
-        "urn", "linked_urn", "link_type", "established_on"
-    ):
-        kind = link_type.strip().lower()
-        if kind.startswith("predecessor"):
-            rows.append((urn, linked_urn, linked_on, kind == "predecessor"))
-        elif kind.startswith("successor"):
-            rows.append((linked_urn, urn, linked_on, kind == "successor"))
-    frame = pl.DataFrame(rows, schema=LINK_SCHEMA, orient="row")
+    stored = stored_frame(
+        EstablishmentLink.objects.all(),
+        ("urn", "linked_urn", "link_type", "established_on"),
+        {"urn": pl.Int64, "linked_urn": pl.Int64, "link_type": pl.Utf8, "linked_on": pl.Date},
+    ).with_columns(kind=pl.col("link_type").str.strip_chars().str.to_lowercase())
+    predecessor = pl.col("kind").str.starts_with("predecessor")
+    successor = pl.col("kind").str.starts_with("successor")
+    frame = stored.filter(predecessor | successor).select(
+        pl.when(predecessor).then(pl.col("urn")).otherwise(pl.col("linked_urn")).alias("successor"),
+        pl.when(predecessor).then(pl.col("linked_urn")).otherwise(pl.col("urn")).alias("predecessor"),
+        "linked_on",
+        pl.col("kind").is_in(["predecessor", "successor"]).alias("plain"),
+    )
     frame = frame.filter(pl.col("successor") != pl.col("predecessor"))
     return (
         frame.group_by("successor", "predecessor")
@@ -244,7 +247,7 @@ def _schools(wanted: set[int] | None) -> pl.DataFrame:
         "open_date",
         "close_date",
     )
-    rows = rows_for(Establishment.objects.all(), "urn", wanted, fields)
+    rows = rows_for(Establishment.objects.all(), "urn", wanted, fields, as_stored=True)  # whole numbers, text, dates
     return pl.DataFrame(rows, schema=SCHOOL_SCHEMA, orient="row").sort("id")
 
 
@@ -277,12 +280,28 @@ def _inspections(wanted: set[int] | None) -> pl.DataFrame:
         "kind",
         "safeguarding_met",
     )
-    rows = rows_for(Inspection.objects.all(), "establishment__urn", wanted, fields)
+    # as the driver gives them: whole numbers, text and dates (both databases' drivers give dates); yes or no
+    # may come as 1 or 0 (SQLite), made True or False below
+    rows = rows_for(Inspection.objects.all(), "establishment__urn", wanted, fields, as_stored=True)
     without_overall = [row[0] for row in rows if row[4] is None]
     four_point, report_card = _judgements(without_overall)
     good_or_better = rules_named().good_or_better
+    #: whether an outcome is below good, by what decides it (a few dozen kinds of outcome among 55,000)
+    below_good_by_outcome: dict[tuple[Any, ...], bool] = {}
+
+    def below_good_of(outcome: tuple[Any, ...]) -> bool:
+        found = below_good_by_outcome.get(outcome)
+        if found is None:
+            if outcome[0]:
+                facts = {"latest_kind": "report_card", "lowest_area": outcome[1], "safeguarding_met": outcome[2]}
+            else:
+                facts = {"latest_kind": "graded", "latest_grade": outcome[1]}
+            found = below_good_by_outcome[outcome] = not matches(good_or_better, facts)
+        return found
+
     frame_rows = []
-    for pk, urn, start, published, overall, category, framework, kind, safeguarding in rows:
+    for pk, urn, start, published, overall, category, framework, kind, stored_safeguarding in rows:
+        safeguarding = None if stored_safeguarding is None else bool(stored_safeguarding)
         card = report_card.get(pk)
         is_report_card = kind == InspectionKind.REPORT_CARD or (
             kind == InspectionKind.GRADED
@@ -302,10 +321,9 @@ def _inspections(wanted: set[int] | None) -> pl.DataFrame:
         judging = is_report_card or (kind == InspectionKind.GRADED and grade is not None)
         below_good: bool | None = None
         if is_report_card:
-            facts = {"latest_kind": "report_card", "lowest_area": card, "safeguarding_met": safeguarding}
-            below_good = not matches(good_or_better, facts)
+            below_good = below_good_of((True, card, safeguarding))
         elif judging:
-            below_good = not matches(good_or_better, {"latest_kind": "graded", "latest_grade": grade})
+            below_good = below_good_of((False, grade))
         frame_rows.append(
             (pk, urn, start, published, grade, CATEGORY_CODES.get(category, 0), kind, judging, below_good)
         )
