@@ -9,6 +9,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,3 +36,14 @@ def run_on_fresh_database(run: Callable[[str], int], *, prefix: str) -> int:
     finally:
         if temporary:
             shutil.rmtree(temporary, ignore_errors=True)
+
+
+def emptied(*models: Any) -> None:
+    """Empty the models' tables as a fresh database has them: ``TRUNCATE`` on PostgreSQL, where deleting every
+    row leaves the dead rows in the table and its indexes until a vacuum (a later run's lookups then wade through
+    them: the KS2 import took 3.6 s instead of 1.5 s after a few runs); ``DELETE`` on SQLite."""
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    tables = [model._meta.db_table for model in models]
+    connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables))

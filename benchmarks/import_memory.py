@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fresh_database import ROOT, run_on_fresh_database
+from fresh_database import ROOT, emptied, run_on_fresh_database
 
 SHARED = next(
     (p for p in (ROOT.parent / "shared" / "data", Path("/work/shared/data")) if p.exists()), Path("shared/data")
@@ -47,9 +47,7 @@ def empty_tables() -> None:
     from headway.performance.models import PublishedFigure, SchoolResult
     from headway.schools.models import EstablishmentLink
 
-    SchoolResult.objects.all().delete()
-    PublishedFigure.objects.all().delete()
-    EstablishmentLink.objects.all().delete()
+    emptied(SchoolResult, PublishedFigure, EstablishmentLink)
 
 
 def measure(kind: str, path: Path, options: dict[str, Any]) -> dict[str, float]:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fresh_database import ROOT, run_on_fresh_database
+from fresh_database import ROOT, emptied, run_on_fresh_database
 
 SHARED = next(
     (p for p in (ROOT.parent / "shared" / "data", Path("/work/shared/data")) if p.exists()), Path("shared/data")
@@ -102,7 +102,7 @@ def baseline(path: Path, dataset: str, year: int, vendor: str) -> tuple[float, i
                 batch_size=2000,
             )
     elapsed = time.perf_counter() - started
-    SchoolResult.objects.all().delete()
+    emptied(SchoolResult)
     return elapsed, len(rows)
 
 
@@ -117,8 +117,7 @@ def full_import(path: Path, dataset: str, year: int) -> tuple[float, int]:
     if result.rejected:
         raise SystemExit(f"the import was rejected: {result.errors[:3]}")
     written = SchoolResult.objects.count()
-    SchoolResult.objects.all().delete()
-    PublishedFigure.objects.all().delete()
+    emptied(SchoolResult, PublishedFigure)
     return elapsed, written
 
 
