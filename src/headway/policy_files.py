@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -146,13 +146,21 @@ def holds(condition: Condition, evidence: Mapping[str, Any]) -> tuple[bool, dict
     return _read(condition, evidence, used), used
 
 
+def condition_leaves(condition: Condition) -> Iterator[Condition]:
+    """Every comparison of one evidence value in the condition (``{evidence: NAME, at_least: 3}``...), however
+    deep under ``all``, ``any`` and ``not``."""
+    if "all" in condition or "any" in condition:
+        for part in condition.get("all", condition.get("any", [])):
+            yield from condition_leaves(part)
+    elif "not" in condition:
+        yield from condition_leaves(condition["not"])
+    else:
+        yield condition
+
+
 def condition_names(condition: Condition) -> set[str]:
     """Every evidence name the condition reads."""
-    if "all" in condition or "any" in condition:
-        return set().union(*(condition_names(part) for part in condition.get("all", condition.get("any", []))))
-    if "not" in condition:
-        return condition_names(condition["not"])
-    return {str(condition["evidence"])}
+    return {str(leaf["evidence"]) for leaf in condition_leaves(condition)}
 
 
 _COMPILED: dict[int, tuple[Condition, Callable[[Mapping[str, Any]], bool]]] = {}

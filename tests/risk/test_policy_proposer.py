@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from headway.policy_files import condition_leaves
 from headway.risk.policy import (
     POLICY_DIR,
     Policy,
     Proposal,
-    _leaves,
     _policy_conditions,
     apply_policy,
     policy_named,
@@ -45,7 +45,7 @@ ODD = [None, True, False, 0, "", math.nan, dt.date(2020, 1, 1)]
 def values_to_try(policy: Policy) -> dict[str, list[Any]]:
     near: dict[str, list[Any]] = {}
     for condition in _policy_conditions(policy):
-        for leaf in _leaves(condition):
+        for leaf in condition_leaves(condition):
             near.setdefault(str(leaf["evidence"]), []).extend(_values_near(leaf))
     return {name: values + ODD for name, values in sorted(near.items())}
 

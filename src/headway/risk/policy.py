@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from headway.policy_files import COMPARISONS, Condition, PolicyError, PolicyFile, holds, matches
+from headway.policy_files import COMPARISONS, Condition, PolicyError, PolicyFile, condition_leaves, holds, matches
 from headway.risk.evidence import evidence_names
 
 __all__ = ["COMPARISONS", "Condition", "PolicyError", "PolicyFile", "holds"]
@@ -334,18 +334,6 @@ class _ProposalShape:
     triggers: tuple[_FiredShape, ...]
 
 
-def _leaves(condition: Condition) -> Iterable[Condition]:
-    for combined in ("all", "any"):
-        if combined in condition:
-            for part in condition[combined]:
-                yield from _leaves(part)
-            return
-    if "not" in condition:
-        yield from _leaves(condition["not"])
-        return
-    yield condition
-
-
 def _policy_conditions(policy: Policy) -> Iterable[Condition]:
     for item in policy.derived:
         for _, condition in item.rules:
@@ -375,7 +363,7 @@ def policy_proposer(policy: Policy) -> Callable[[Mapping[str, Any]], Proposal]:
     exact: set[str] = set()
     thresholds: dict[str, set[Any]] = {}
     for condition in _policy_conditions(policy):
-        for leaf in _leaves(condition):
+        for leaf in condition_leaves(condition):
             name = str(leaf["evidence"])
             if name in derived_names:
                 continue
