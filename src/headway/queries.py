@@ -72,18 +72,14 @@ def rows_for(
     """The ``fields`` of the rows of ``query`` whose ``key`` (a URN or id, one of ``fields``) is wanted (every
     row if ``wanted`` is None). With ``as_stored``, the values are as the database driver gives them, without
     Django's conversion of each value (a second or more for half a million rows): only for fields whose driver
-    values are already what the caller wants (whole numbers, text, values cast to floats in the query; not
-    dates or decimals, which SQLite gives as text or floats)."""
+    values are already what the caller wants (whole numbers, text, dates and yes or no, for which Django has
+    SQLite's driver convert a column by its declared type; values cast to floats in the query; not decimals,
+    which SQLite gives as floats or text)."""
 
     def read(selected: Any) -> list[tuple[Any, ...]]:
-        values = selected.values_list(*fields)
         if not as_stored:
-            return list(values)
-        from django.db import connections
-
-        sql, params = values.query.sql_with_params()
-        with connections[values.db].cursor() as cursor:
-            cursor.execute(sql, params)
+            return list(selected.values_list(*fields))
+        with _driver_cursor(selected, fields) as cursor:
             return [tuple(row) for row in cursor.fetchall()]
 
     if wanted is None:
@@ -97,18 +93,26 @@ def rows_for(
     return rows
 
 
+@contextlib.contextmanager
+def _driver_cursor(query: Any, fields: Sequence[str]) -> Iterator[Any]:
+    """A database cursor that has run the query for ``fields``, its rows to be read as the driver gives them."""
+    from django.db import connections
+
+    values = query.values_list(*fields)
+    sql, params = values.query.sql_with_params()
+    with connections[values.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        yield cursor
+
+
 def stored_frame(query: Any, fields: Sequence[str], schema: Mapping[str, Any], *, batch: int = 5000) -> pl.DataFrame:
     """The ``fields`` of every row of ``query`` as a Polars frame with ``schema`` (its names in the order of
     ``fields``), read as the database driver gives them (see ``rows_for``'s ``as_stored``) ``batch`` rows at a
     time, so that the Python objects held do not grow with the table (issue 12: memory stays flat)."""
     import polars as pl
-    from django.db import connections
 
-    values = query.values_list(*fields)
-    sql, params = values.query.sql_with_params()
     frames = []
-    with connections[values.db].cursor() as cursor:
-        cursor.execute(sql, params)
+    with _driver_cursor(query, fields) as cursor:
         while rows := cursor.fetchmany(batch):
             frames.append(pl.DataFrame(rows, schema=schema, orient="row"))
     if not frames:
@@ -190,8 +194,8 @@ def insert_rows(model: type[models.Model], names: Sequence[str], rows: Iterable[
         values = list(row)
         for i, field in json_fields:
             value = values[i]
-            # JSON as text, as Django writes it (``json.dumps`` with the field's encoder); both databases read
-            # it so. None is SQL NULL, as in Django's own save.
+            # JSON as text, read back as Django's own (``json_text``); both databases read it so. None is SQL
+            # NULL, as in Django's own save.
             if value is not None:
                 values[i] = json_text(value, getattr(field, "encoder", None))
         return tuple(values)

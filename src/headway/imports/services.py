@@ -425,7 +425,6 @@ def run_import(
         started=timezone.now(),
         rows_read=0,
         problems=[],
-        skipped=0,
         today=today or timezone.localdate(),
         progress=progress,
     )
@@ -442,7 +441,7 @@ def run_import(
                 raise _Refused(problems)
             if progress is not None:
                 progress(ImportProgress("writing", rows_read, len(problems)))
-            job.rows_read, job.problems, job.skipped = rows_read, problems, len({p.row for p in problems})
+            job.rows_read, job.problems = rows_read, problems
             run = _write_in_batches(job) if importer.streams else _write_in_one_transaction(job, records)
     except _Refused as refusal:
         result.rejected = True
@@ -502,9 +501,13 @@ class _Writing:
     started: dt.datetime
     rows_read: int
     problems: list[Problem]
-    skipped: int
     today: dt.date
     progress: ProgressCallback | None
+
+    @property
+    def skipped(self) -> int:
+        """The rows left out for their problems (with ``skip_bad_rows``)."""
+        return len({p.row for p in self.problems})
 
 
 def _start_run(job: _Writing) -> tuple[ImportRun, ImportContext]:
@@ -591,7 +594,6 @@ def _check_and_write_in_one_transaction(job: _Writing, *, skip_bad_rows: bool) -
         if file_sha256(job.path) != job.result.sha256:
             raise FileRejected([Problem(job.name, None, None, "the file changed while it was being imported")])
         job.rows_read, job.problems = scan.rows_read, scan.problems
-        job.skipped = len({p.row for p in scan.problems})
         run.rows_read = scan.rows_read
         _finish_run(job, run, context, counts)
     return run

@@ -280,8 +280,7 @@ def _inspections(wanted: set[int] | None) -> pl.DataFrame:
         "kind",
         "safeguarding_met",
     )
-    # as the driver gives them: whole numbers, text and dates (both databases' drivers give dates); yes or no
-    # may come as 1 or 0 (SQLite), made True or False below
+    # as the driver gives them: whole numbers, text, dates and yes or no (see ``rows_for``)
     rows = rows_for(Inspection.objects.all(), "establishment__urn", wanted, fields, as_stored=True)
     without_overall = [row[0] for row in rows if row[4] is None]
     four_point, report_card = _judgements(without_overall)
@@ -300,8 +299,7 @@ def _inspections(wanted: set[int] | None) -> pl.DataFrame:
         return found
 
     frame_rows = []
-    for pk, urn, start, published, overall, category, framework, kind, stored_safeguarding in rows:
-        safeguarding = None if stored_safeguarding is None else bool(stored_safeguarding)
+    for pk, urn, start, published, overall, category, framework, kind, safeguarding in rows:
         card = report_card.get(pk)
         is_report_card = kind == InspectionKind.REPORT_CARD or (
             kind == InspectionKind.GRADED
