@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from headway.inspections.models import Framework, Inspection, InspectionKind, Judgement
 from headway.inspections.standing import POLICY_DIR, add_months, load_rules, standing_of
@@ -303,3 +306,42 @@ def test_a_broken_rules_file_is_refused_with_file_and_line(tmp_path: Path, text:
         load_rules(path)
     assert str(caught.value).startswith(f"{path}:")
     assert problem in str(caught.value)
+
+
+def test_a_standing_read_for_its_facts_alone_is_the_same_standing(django_assert_num_queries: Any) -> None:
+    """``facts_only`` (a round's evidence: issue 12) reads fewer fields of each inspection; the facts, window and
+    areas are those of the whole standing, and a field it did not read is read when asked for."""
+    from headway.inspections.standing import standings
+
+    schools = []
+    predecessor = EstablishmentFactory(status="Closed", close_date=dt.date(2023, 8, 31))
+    graded(predecessor, dt.date(2020, 2, 1), 3, overall_effectiveness_judgement=3)
+    academy = EstablishmentFactory(open_date=dt.date(2023, 9, 1), governance="academy")
+    EstablishmentLink.objects.create(urn=academy.urn, linked_urn=predecessor.urn, link_type="Predecessor")
+    schools.append(academy)
+    for build in (
+        lambda s: report_card(s, dt.date(2026, 3, 2), lowest=2, leadership=2),
+        lambda s: graded(s, dt.date(2019, 1, 10), None, quality_of_education=3, leadership_and_management=2),
+        lambda s: ungraded(s, dt.date(2024, 6, 1), "School remains good; S5 next"),
+        lambda s: graded(s, dt.date(2022, 5, 5), 4, category="SM"),
+    ):
+        school = EstablishmentFactory()
+        graded(school, dt.date(2016, 3, 1), 2)
+        build(school)
+        schools.append(school)
+    schools.append(EstablishmentFactory())  # never inspected
+    with CaptureQueriesContext(connection) as reading_whole:
+        whole = standings(schools, as_of=TODAY)
+    with CaptureQueriesContext(connection) as reading_slim:
+        slim = standings(schools, as_of=TODAY, facts_only=True)
+    # every field the facts read was read with the inspections (none is fetched one inspection at a time)
+    assert len(reading_slim.captured_queries) == len(reading_whole.captured_queries)
+    for school in schools:
+        assert slim[school.pk].facts == whole[school.pk].facts
+        assert slim[school.pk].window == whole[school.pk].window
+        assert slim[school.pk].areas == whole[school.pk].areas
+        assert slim[school.pk].inherited_from_urn == whole[school.pk].inherited_from_urn
+    latest = slim[schools[1].pk].latest
+    assert latest is not None and "publication_date" in latest.get_deferred_fields()
+    with django_assert_num_queries(1):
+        assert latest.source == "ofsted_mi"  # read when asked for

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -30,7 +31,7 @@ from headway.inspections.models import (
 )
 from headway.inspections.selectors import age_in_months
 from headway.policy_files import Condition, PolicyError, PolicyFile, compiled
-from headway.queries import built_plainly, in_chunks, known_related, rows_for
+from headway.queries import built_plainly, in_chunks, known_related, related, rows_for
 from headway.schools.models import Establishment, EstablishmentLink
 
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
@@ -308,7 +309,7 @@ def four_point_outcome(inspection: Inspection) -> int | None:
     where it had none (September 2024 framework, or an overall "Not judged")."""
     if inspection.overall_effectiveness is not None:
         return int(inspection.overall_effectiveness)
-    grades = [j.grade for j in inspection.judgements.all() if j.scale == Judgement.Scale.FOUR_POINT]
+    grades = [j.grade for j in related(inspection, "judgements") if j.scale == Judgement.Scale.FOUR_POINT]
     return max(grades) if grades else None
 
 
@@ -316,7 +317,7 @@ def describe(inspection: Inspection) -> str:
     """An inspection's outcome in words, e.g. 'Report card: leadership and governance needs attention'."""
     when = f"{inspection.start_date.day} {inspection.start_date:%B %Y}"
     if kind_of(inspection) == InspectionKind.REPORT_CARD:
-        grades = {j.area: j.grade for j in inspection.judgements.all() if j.scale == Judgement.Scale.REPORT_CARD}
+        grades = {j.area: j.grade for j in related(inspection, "judgements") if j.scale == Judgement.Scale.REPORT_CARD}
         parts = []
         if grades:
             lowest = min(grades.values())
@@ -341,9 +342,27 @@ def describe(inspection: Inspection) -> str:
     return text
 
 
-def _inspections_by_school(ids: Sequence[int], as_of: dt.date) -> dict[int, list[Inspection]]:
+#: The fields of an inspection that a school's facts, window and areas read: all that a standing for its
+#: facts alone (``standings(..., facts_only=True)``) reads of its inspections.
+FACT_FIELDS = (
+    "id",
+    "establishment_id",
+    "framework",
+    "kind",
+    "start_date",
+    "overall_effectiveness",
+    "overall_label",
+    "category_of_concern",
+    "safeguarding_met",
+)
+
+
+def _inspections_by_school(
+    ids: Sequence[int], as_of: dt.date, *, fields: Sequence[str] | None = None
+) -> dict[int, list[Inspection]]:
     """Each school's inspections up to ``as_of``, oldest first, with their judgements (two queries a chunk of
-    schools, and no query set built per inspection: see ``headway.queries.known_related``)."""
+    schools, and no query set built per inspection: see ``headway.queries.known_related``); with ``fields``,
+    only those fields of each inspection are read (``built_plainly``)."""
     found: dict[int, list[Inspection]] = {}
     for chunk in in_chunks(sorted(set(ids))):
         judged: dict[int, list[Judgement]] = {}
@@ -356,7 +375,8 @@ def _inspections_by_school(ids: Sequence[int], as_of: dt.date) -> dict[int, list
         for inspection in built_plainly(
             Inspection.objects.filter(establishment_id__any_of=chunk, start_date__lte=as_of).order_by(
                 "start_date", "id"
-            )
+            ),
+            fields,
         ):
             judgements = judged.get(inspection.id, [])
             for judgement in judgements:
@@ -402,7 +422,7 @@ def kind_of(inspection: Inspection) -> str:
         inspection.kind == InspectionKind.GRADED
         and inspection.framework == Framework.REPORT_CARD_2025
         and inspection.overall_effectiveness is None
-        and any(j.scale == Judgement.Scale.REPORT_CARD for j in inspection.judgements.all())
+        and any(j.scale == Judgement.Scale.REPORT_CARD for j in related(inspection, "judgements"))
     ):
         return InspectionKind.REPORT_CARD
     return str(inspection.kind)
@@ -418,22 +438,38 @@ def _judges(inspection: Inspection) -> bool:
     return kind == InspectionKind.GRADED and four_point_outcome(inspection) is not None
 
 
+#: The kinds as plain text, compared tens of thousands of times in a national round.
+_GRADED, _REPORT_CARD, _UNGRADED = (
+    str(kind.value) for kind in (InspectionKind.GRADED, InspectionKind.REPORT_CARD, InspectionKind.UNGRADED)
+)
+
+
 def _facts(
     own: list[Inspection], inherited: list[Inspection], opened_on: dt.date | None, as_of: dt.date
 ) -> tuple[dict[str, Any], dict[str, Inspection | None]]:
     """The facts of one school's standing from its inspections (oldest first)."""
-    inspections = own if any(_judges(i) for i in own) else inherited + own
-    judging = [i for i in inspections if _judges(i)]
-    graded = [i for i in judging if kind_of(i) == InspectionKind.GRADED]
-    report_cards = [i for i in judging if kind_of(i) == InspectionKind.REPORT_CARD]
+    own_judging = [i for i in own if _judges(i)]
+    if own_judging:
+        inspections, judging = own, own_judging
+    else:
+        inspections = inherited + own
+        judging = [i for i in inspections if _judges(i)]
+    graded: list[Inspection] = []
+    report_cards: list[Inspection] = []
+    for inspection in judging:
+        kind = kind_of(inspection)
+        if kind == _GRADED:
+            graded.append(inspection)
+        elif kind == _REPORT_CARD:
+            report_cards.append(inspection)
     latest = judging[-1] if judging else None
     last = inspections[-1] if inspections else None
-    ungraded = [i for i in inspections if i.kind == InspectionKind.UNGRADED]
-    facts: dict[str, Any] = {name: None for name in FACTS}
+    ungraded = [i for i in inspections if i.kind == _UNGRADED]
+    facts: dict[str, Any] = dict.fromkeys(FACTS)
     facts.update(
         as_of=as_of,
         inspected=latest is not None,
-        inherited=bool(inherited) and not any(_judges(i) for i in own),
+        inherited=bool(inherited) and not own_judging,
         opened_on=opened_on,
         months_open=age_in_months(opened_on, as_of) if opened_on is not None and opened_on <= as_of else None,
         category="",
@@ -461,7 +497,7 @@ def _facts(
         before = [i for i in graded if i.start_date < latest.start_date]
         facts["previous_grade"] = four_point_outcome(before[-1]) if before else None
         if kind_of(latest) == InspectionKind.REPORT_CARD:
-            grades = {j.area: j.grade for j in latest.judgements.all() if j.scale == Judgement.Scale.REPORT_CARD}
+            grades = {j.area: j.grade for j in related(latest, "judgements") if j.scale == Judgement.Scale.REPORT_CARD}
             if grades:
                 facts["lowest_area"] = min(grades.values())
                 facts["areas_below_expected"] = sum(1 for g in grades.values() if g < ReportCardGrade.EXPECTED_STANDARD)
@@ -478,6 +514,7 @@ def _facts(
     return facts, kinds
 
 
+@functools.lru_cache(maxsize=65536)  # a national round asks for the same few thousand dates over and over
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later (the month's last day where it is shorter)."""
     index = day.year * 12 + day.month - 1 + months
@@ -512,12 +549,20 @@ def _window(
 
 
 def standings(
-    establishments: Sequence[Establishment], *, as_of: dt.date, rules: AccountabilityRules | None = None
+    establishments: Sequence[Establishment],
+    *,
+    as_of: dt.date,
+    rules: AccountabilityRules | None = None,
+    facts_only: bool = False,
 ) -> dict[int, Standing]:
-    """The standing of every school given, keyed by establishment id, as it was on ``as_of``."""
+    """The standing of every school given, keyed by establishment id, as it was on ``as_of``. With
+    ``facts_only`` (a round's evidence, the risk model's timing features: tens of thousands of schools), the
+    inspections are read with the fields the facts, window and areas need (``FACT_FIELDS``): the same
+    standing, whose inspections read any other field from the database when asked for it, one query each."""
     rules = rules or rules_named()
-    ids = [e.pk for e in establishments]
-    by_school = _inspections_by_school(ids, as_of)
+    ids = [e.id for e in establishments]
+    fields = FACT_FIELDS if facts_only else None
+    by_school = _inspections_by_school(ids, as_of, fields=fields)
     inherited: dict[int, tuple[int, list[Inspection]]] = {}
     if rules.inherit_from_predecessor:
         waiting = [e for e in establishments if not any(_judges(i) for i in by_school.get(e.pk, []))]
@@ -527,7 +572,7 @@ def standings(
             predecessor_ids: dict[int, int] = dict(
                 rows_for(Establishment.objects.all(), "urn", set(predecessor_urns), ("urn", "id"))
             )
-            theirs = _inspections_by_school(list(predecessor_ids.values()), as_of)
+            theirs = _inspections_by_school(list(predecessor_ids.values()), as_of, fields=fields)
             for school in waiting:
                 candidates = [(urn, theirs.get(predecessor_ids.get(urn, 0), [])) for urn in links.get(school.urn, [])]
                 candidates = [(urn, found) for urn, found in candidates if any(_judges(i) for i in found)]
@@ -559,7 +604,7 @@ def standings(
             latest_ungraded=kinds["latest_ungraded"],
             last_inspection=kinds["last"],
             inherited_from_urn=predecessor_urn if facts["inherited"] else None,
-            areas={j.area: j.grade_label for j in latest.judgements.all()} if latest is not None else {},
+            areas={j.area: j.grade_label for j in related(latest, "judgements")} if latest is not None else {},
             facts=facts,
         )
         standing.window = _window(rules, facts, window_tests)

@@ -269,7 +269,7 @@ def gather_evidence(
     ids = [e.pk for e in establishments]
     judgement_kinds = list(OfficerJudgement.Kind.values)  # (Django builds this list each time it is asked)
     wants_judgements = needed(judgement_kinds)
-    standing = standings(establishments, as_of=as_of) if needed(STANDING_EVIDENCE) else {}
+    standing = standings(establishments, as_of=as_of, facts_only=True) if needed(STANDING_EVIDENCE) else {}
     judgements = _judgements(ids, as_of) if wants_judgements else {}
     local = _local_evidence(ids, as_of) if wanted is None or not wanted <= set(EVIDENCE) else {}
     wants_results = needed(RESULTS_EVIDENCE)

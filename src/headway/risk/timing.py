@@ -191,7 +191,7 @@ def timing_features(evidence: Evidence, queries: pl.DataFrame, lineage: pl.DataF
         wanted = [pk for pk in dict.fromkeys(group["establishment_id"].to_list()) if pk in schools]
         missing = [schools[pk] for pk in wanted if (pk, standing_on) not in cache]
         if missing:
-            for pk, standing in standings(missing, as_of=standing_on).items():
+            for pk, standing in standings(missing, as_of=standing_on, facts_only=True).items():
                 cache[(pk, standing_on)] = _summary(standing, codes)
         for qid, pk, as_of in group.select("qid", "establishment_id", "as_of").iter_rows():
             summary = cache.get((pk, standing_on))
