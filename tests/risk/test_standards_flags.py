@@ -96,3 +96,18 @@ def test_every_school_gets_the_flags_its_own_reading_gives() -> None:
     assert sum(floor for floor, _, _ in flags.values()) > 3
     assert _data_flags({}, dt.date(2019, 1, 31)) == {}
     assert _data_flags(urns, dt.date(2014, 1, 1)) == {}  # no results were out
+
+
+def test_the_figures_read_are_those_of_the_years_asked_for_only() -> None:
+    """The years are read as a range (issue 12: SQLite looked up every school, year and measure otherwise); a
+    year inside the range that was not asked for is not read."""
+    from headway.risk.evidence import _result_rows
+
+    load_barnsley_walsall()
+    urns = list(SchoolResult.objects.filter(measure="ks2.rwm_exp").values_list("urn", flat=True).distinct())
+    every = _result_rows(urns, {"ks2.rwm_exp"}, [2016, 2017, 2018])
+    assert {row[1] for row in every} == {2016, 2017, 2018}
+    assert len(every) == SchoolResult.objects.filter(measure="ks2.rwm_exp", urn__in=urns).count()
+    gap = _result_rows(urns, {"ks2.rwm_exp"}, [2016, 2018])
+    assert {row[1] for row in gap} == {2016, 2018}
+    assert sorted(gap) == sorted(row for row in every if row[1] != 2017)
