@@ -302,23 +302,32 @@ class RiskModel:
         by_grade = {str(k): float(v) for k, v in (calibration.get("by_grade") or {}).items()}
         probabilities = self.rule_probability(frame)
         factors = []
+        # A national round has 21,000 schools but a handful of grades and a few thousand ages of grade: each
+        # grade's factor (and rate) and each age's words are worked out once.
+        by_grade_value: dict[float | None, tuple[Factor, float]] = {}
+        years_words: dict[float | None, str] = {}
         for row, probability in zip(
             frame.select("latest_grade", "latest_grade_years").iter_rows(), probabilities, strict=True
         ):
             grade, years = row
-            key = str(int(grade)) if grade is not None and not math.isnan(grade) else "none"
-            grade_rate = max(by_grade.get(key, overall), 1e-6)
-            factors.append(
-                [
+            known = by_grade_value.get(grade)
+            if known is None:
+                key = str(int(grade)) if grade is not None and not math.isnan(grade) else "none"
+                grade_rate = max(by_grade.get(key, overall), 1e-6)
+                known = by_grade_value[grade] = (
                     Factor(
                         "latest_grade", describe("latest_grade", grade), grade, round(math.log(grade_rate / overall), 4)
                     ),
-                    Factor(
-                        "latest_grade_years",
-                        describe("latest_grade_years", years),
-                        years,
-                        round(math.log(max(float(probability), 1e-6) / grade_rate), 4),
-                    ),
+                    grade_rate,
+                )
+            grade_factor, grade_rate = known
+            words = years_words.get(years)
+            if words is None:
+                words = years_words[years] = describe("latest_grade_years", years)
+            factors.append(
+                [
+                    grade_factor,
+                    Factor("latest_grade_years", words, years, round(math.log(max(probability, 1e-6) / grade_rate), 4)),
                 ]
             )
         return factors
