@@ -565,7 +565,7 @@ def standings(
     by_school = _inspections_by_school(ids, as_of, fields=fields)
     inherited: dict[int, tuple[int, list[Inspection]]] = {}
     if rules.inherit_from_predecessor:
-        waiting = [e for e in establishments if not any(_judges(i) for i in by_school.get(e.pk, []))]
+        waiting = [e for e in establishments if not any(_judges(i) for i in by_school.get(e.id, []))]
         if waiting:
             links = _predecessors([e.urn for e in waiting])
             predecessor_urns = sorted({urn for e in waiting for urn in links.get(e.urn, [])})
@@ -579,14 +579,14 @@ def standings(
                 if candidates:
                     # the predecessor judged most recently
                     urn, found = max(candidates, key=lambda item: [i for i in item[1] if _judges(i)][-1].start_date)
-                    inherited[school.pk] = (urn, found)
+                    inherited[school.id] = (urn, found)
     good_or_better, stuck, rise_eligible = (
         compiled(c) for c in (rules.good_or_better, rules.stuck, rules.rise_eligible)
     )
     window_tests = [compiled(rule.when) for rule in rules.windows]
     result: dict[int, Standing] = {}
     for school in establishments:
-        pk = school.pk
+        pk = school.id
         predecessor_urn, predecessor_inspections = inherited.get(pk, (None, []))
         facts, kinds = _facts(by_school.get(pk, []), predecessor_inspections, school.open_date, as_of)
         facts["good_or_better"] = good_or_better(facts)

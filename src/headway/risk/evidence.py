@@ -272,18 +272,18 @@ def gather_evidence(
     def needed(family: Collection[str]) -> bool:
         return wanted is None or not wanted.isdisjoint(family)
 
-    ids = [e.pk for e in establishments]
+    ids = [e.id for e in establishments]
     judgement_kinds = list(OfficerJudgement.Kind.values)  # (Django builds this list each time it is asked)
     wants_judgements = needed(judgement_kinds)
     standing = standings(establishments, as_of=as_of, facts_only=True) if needed(STANDING_EVIDENCE) else {}
     judgements = _judgements(ids, as_of) if wants_judgements else {}
     local = _local_evidence(ids, as_of) if wanted is None or not wanted <= set(EVIDENCE) else {}
     wants_results = needed(RESULTS_EVIDENCE)
-    flags = _data_flags({e.urn: e.pk for e in establishments}, as_of) if wants_results else {}
+    flags = _data_flags({e.urn: e.id for e in establishments}, as_of) if wants_results else {}
     evidence: dict[int, dict[str, Any]] = {}
     no_flags = (None, None, None)
     for school in establishments:
-        pk = school.pk
+        pk = school.id
         item: dict[str, Any] = {}
         if standing:
             found = standing[pk]

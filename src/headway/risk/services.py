@@ -68,7 +68,7 @@ def risk_scores(establishments: list[Establishment], as_of: dt.date) -> tuple[di
     except ImportError:
         return {}, "", "the risk model is not installed"
     try:
-        scores: dict[int, Any] = model.score_schools([e.pk for e in establishments], as_of=as_of)
+        scores: dict[int, Any] = model.score_schools([e.id for e in establishments], as_of=as_of)
     except Exception as exc:  # the round goes on without scores, and says why
         logger.warning("risk scores unavailable: %s", exc)
         return {}, "", f"risk scores unavailable: {exc}"
@@ -121,7 +121,7 @@ def round_run(
     evidence = gather_evidence(schools, as_of=as_of, risk={pk: score.probability for pk, score in scores.items()})
     # The policy's scope: e.g. Barnet categorises maintained schools and academies, never independent schools or
     # colleges; those are left out of the round.
-    schools = [school for school in schools if policy.in_scope(evidence[school.pk])]
+    schools = [school for school in schools if policy.in_scope(evidence[school.id])]
     ranking = next((str(getattr(score, "ranking", "model")) for score in scores.values()), "")
     basis = ""
     if ranking:  # which ranking the risk is (the model's or the previous-grade rule's), why, and how well it did
@@ -146,7 +146,7 @@ def round_run(
         proposals = []
         propose = policy_proposer(policy)
         for school in schools:
-            pk = school.pk
+            pk = school.id
             proposal = propose(evidence[pk])
             score = scores.get(pk)
             proposals.append(
