@@ -175,3 +175,22 @@ def test_school_figures_read_in_batches_are_the_figures_read_at_once(db: None, b
     assert batched.equals(whole.select("urn", "measure"))
     empty = stored_frame(query.filter(year=1990), ("urn", "measure"), schema, batch=batch)
     assert empty.height == 0 and empty.schema == pl.Schema(schema)
+
+
+def test_a_school_in_two_files_of_one_year_keeps_each_files_figures(db: None) -> None:
+    """The stored figures a file is checked against are those of its own measures (the query reads every measure
+    of the school's year: issue 12), so an all-through school's KS2 and KS4 figures of 2019 leave each other be,
+    and importing either again changes nothing."""
+    ks2, ks4 = DFE_2019 / "waiky8__england_ks2final.csv", DFE_2019 / "waiky8__england_ks4final.csv"
+    load("ks2", 2019, ks2)
+    load("ks4", 2019, ks4)
+    both = school_urns_in(ks2) & school_urns_in(ks4)
+    assert len(both) > 50  # all-through schools
+    stored = SchoolResult.objects.count()
+    for dataset, path in (("ks2", ks2), ("ks4", ks4)):
+        again = load(dataset, 2019, path)
+        assert (again.created, again.updated, again.rejected) == (0, 0, False)
+    assert SchoolResult.objects.count() == stored
+    school = min(both)
+    measures = set(SchoolResult.objects.filter(urn=school, year=2019).values_list("measure", flat=True))
+    assert any(m.startswith("ks2.") for m in measures) and any(m.startswith("ks4.") for m in measures)
