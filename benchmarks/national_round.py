@@ -168,11 +168,11 @@ def prepare(args: argparse.Namespace, *, cached: bool, var_dir: Path | None) -> 
     return seconds
 
 
-def people_and_circumstances(schools: list[Any], la_code: str, kinds: list[str], year: int) -> Any:
-    """Two officers for every LA, link officers for nine schools in ten, a circumstance for one in twenty."""
+def officers_and_caseloads(schools: list[Any]) -> None:
+    """Two officers for every LA (``officer.<code>.1`` and ``.2``) and a link officer for nine schools in ten
+    (also used by ``side_by_side.py`` against the issue's code, which has no circumstances)."""
     from headway.accounts.models import Role, User
     from headway.schools.models import LinkOfficerAssignment, LocalAuthority
-    from headway.visits.models import Circumstance
 
     authorities = list(LocalAuthority.objects.all())
     User.objects.bulk_create(
@@ -183,7 +183,6 @@ def people_and_circumstances(schools: list[Any], la_code: str, kinds: list[str],
         ],
         ignore_conflicts=True,
     )
-    lead = User.objects.get(username=f"officer.{la_code}.1")
     officers = {u.username: u for u in User.objects.filter(username__startswith="officer.")}
     codes = {la.pk: la.code for la in authorities}
     LinkOfficerAssignment.objects.bulk_create(
@@ -198,6 +197,15 @@ def people_and_circumstances(schools: list[Any], la_code: str, kinds: list[str],
         ],
         ignore_conflicts=True,
     )
+
+
+def people_and_circumstances(schools: list[Any], la_code: str, kinds: list[str], year: int) -> Any:
+    """Two officers for every LA, link officers for nine schools in ten, a circumstance for one in twenty."""
+    from headway.accounts.models import User
+    from headway.visits.models import Circumstance
+
+    officers_and_caseloads(schools)
+    lead = User.objects.get(username=f"officer.{la_code}.1")
     Circumstance.objects.bulk_create(
         [
             Circumstance(

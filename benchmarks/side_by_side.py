@@ -33,6 +33,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from national_round import officers_and_caseloads
+
 ROOT = Path(__file__).resolve().parent.parent
 #: The issue's measurements (seconds on 2 cores) and targets, by step.
 ISSUE = {
@@ -181,23 +183,19 @@ def child(args: argparse.Namespace) -> int:
         with open(os.devnull, "w") as quiet:
             call_command("risk", "load-national", "--shared", str(args.shared), "--json", stdout=quiet)
         model_for(as_of=as_of)
-        people()
+        officers_and_caseloads(open_state_funded())
         print("{}")
         return 0
     from headway.accounts.models import User
     from headway.risk.policy import policy_named
     from headway.risk.services import round_confirm_all, round_run
-    from headway.schools.models import Establishment, Governance, LocalAuthority
+    from headway.schools.models import LocalAuthority
     from headway.visits.planning import visit_plan_build
 
     policy = policy_named(args.policy)
     authority = LocalAuthority.objects.get(code=args.la)
     lead = User.objects.get(username=f"officer.{args.la}.1")
-    schools = list(
-        Establishment.objects.filter(
-            status__istartswith="open", governance__in=[Governance.MAINTAINED, Governance.ACADEMY]
-        ).order_by("urn")
-    )
+    schools = open_state_funded()
     common = {"local_authority": authority, "policy": policy, "as_of": as_of, "by": None, "actor_name": "bench"}
     steps = STEPS[args.steps]
     result: dict[str, list[float]] = {step: [] for step in steps}
@@ -224,33 +222,14 @@ def child(args: argparse.Namespace) -> int:
     return 0
 
 
-def people() -> None:
-    """Two officers for every LA and a link officer for nine schools in ten (as ``national_round.py``)."""
-    from headway.accounts.models import Role, User
-    from headway.schools.models import Establishment, LinkOfficerAssignment, LocalAuthority
+def open_state_funded() -> list[Any]:
+    """Every open maintained school and academy, by URN: the schools ``national_round.py`` times."""
+    from headway.schools.models import Establishment, Governance
 
-    authorities = list(LocalAuthority.objects.all())
-    User.objects.bulk_create(
-        [
-            User(username=f"officer.{la.code}.{n}", role=Role.LA_OFFICER, local_authority=la, password="!")  # noqa: S106 (unusable)
-            for la in authorities
-            for n in (1, 2)
-        ],
-        ignore_conflicts=True,
-    )
-    officers = {u.username: u for u in User.objects.filter(username__startswith="officer.")}
-    codes = {la.pk: la.code for la in authorities}
-    LinkOfficerAssignment.objects.bulk_create(
-        [
-            LinkOfficerAssignment(
-                officer=officers[f"officer.{codes[school.local_authority_id]}.{1 + i % 2}"],
-                establishment=school,
-                starts_on=dt.date(2019, 9, 1),
-            )
-            for i, school in enumerate(Establishment.objects.filter(status__istartswith="open").order_by("urn"))
-            if i % 10 and school.local_authority_id in codes
-        ],
-        ignore_conflicts=True,
+    return list(
+        Establishment.objects.filter(
+            status__istartswith="open", governance__in=[Governance.MAINTAINED, Governance.ACADEMY]
+        ).order_by("urn")
     )
 
 
