@@ -423,13 +423,6 @@ def policy_proposer(policy: Policy) -> Callable[[Mapping[str, Any]], Proposal]:
                 triggers=tuple(_shape_of(trigger) for trigger in proposal.triggers),
             )
             return proposal
-        if not shape.derived:  # (most policies: the evidence is read as it is, without a copy)
-            return Proposal(
-                category=shape.category,
-                reasons=[_fired_with(shape.category_fired, evidence)],
-                triggers=[_fired_with(trigger, evidence) for trigger in shape.triggers],
-                derived={},
-            )
         values = dict(evidence)  # the derived values are read as evidence too
         reasons: list[Fired] = []
         derived_values: dict[str, Any] = {}
