@@ -131,12 +131,12 @@ def built_plainly(query: models.QuerySet[M], fields: Sequence[str] | None = None
     from django.db.models.signals import post_init, pre_init
 
     model = query.model
-    names = [field.attname for field in model._meta.concrete_fields]
-    if fields is not None:
-        wanted = set(fields) | {model._meta.pk.attname}
-        names = [
-            field.attname for field in model._meta.concrete_fields if field.attname in wanted or field.name in wanted
-        ]
+    wanted = None if fields is None else {*fields, model._meta.pk.attname}
+    names = [
+        field.attname
+        for field in model._meta.concrete_fields
+        if wanted is None or field.attname in wanted or field.name in wanted
+    ]
     if pre_init.has_listeners(model) or post_init.has_listeners(model):
         yield from query if fields is None else query.only(*names)
         return

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -514,7 +513,7 @@ def _facts(
     return facts, kinds
 
 
-@functools.lru_cache(maxsize=65536)  # a national round asks for the same few thousand dates over and over
+@lru_cache(maxsize=65536)  # a national round asks for the same few thousand dates over and over
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later (the month's last day where it is shorter)."""
     index = day.year * 12 + day.month - 1 + months
