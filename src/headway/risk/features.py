@@ -330,7 +330,9 @@ def _inspection_features(evidence: Evidence, lineage: pl.DataFrame) -> pl.DataFr
         pl.col("start_date").max().alias("latest_inspection"), pl.col("as_of").first()
     )
     graded = seen.filter(pl.col("judging") & pl.col("grade").is_not_null())
-    by_date = pl.col("start_date")
+    # newest first; on the same day, the school's own inspection before a predecessor's, then the later recorded
+    # (as a school's standing orders them), whatever order the inspections were read in
+    by_date = [pl.col("start_date"), -pl.col("generation"), pl.col("inspection_id")]
     grades = graded.group_by("qid").agg(
         pl.col("grade").sort_by(by_date, descending=True).first().alias("latest_grade"),
         pl.col("start_date").max().alias("latest_grade_date"),
@@ -435,9 +437,11 @@ def _result_features(evidence: Evidence, lineage: pl.DataFrame, q: pl.DataFrame)
 def _latest_outcomes_by_month(evidence: Evidence, months: pl.Series) -> pl.DataFrame:
     """For each first-of-month day and each school: whether its latest judging inspection public before that
     day found it below good (``month``, ``urn``, ``below_good``)."""
-    judged = evidence.inspections.filter(pl.col("judging")).select("urn", "start_date", "available", "below_good")
+    judged = evidence.inspections.filter(pl.col("judging")).select(
+        "urn", "start_date", "inspection_id", "available", "below_good"
+    )
     frame = pl.DataFrame({"month": months}).join(judged, how="cross").filter(pl.col("available") < pl.col("month"))
-    return frame.sort("start_date").group_by("month", "urn").agg(pl.col("below_good").last())
+    return frame.sort("start_date", "inspection_id").group_by("month", "urn").agg(pl.col("below_good").last())
 
 
 def _context_features(evidence: Evidence, q: pl.DataFrame) -> pl.DataFrame:
