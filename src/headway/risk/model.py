@@ -615,7 +615,7 @@ def score_schools(
         evidence = load_evidence(history_only=history_only)
     else:
         ids = list(dict.fromkeys(establishment_ids))
-        urns = {urn for _, urn in rows_for(Establishment.objects.all(), "id", set(ids), ("id", "urn"))}
+        urns = {urn for _, urn in rows_for(Establishment.objects.all(), "id", set(ids), ("id", "urn"), as_stored=True)}
         evidence = load_evidence(urns=urns, history_only=history_only)
     known = set(evidence.schools["id"].to_list())
     ids = [pk for pk in ids if pk in known]

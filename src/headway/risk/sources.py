@@ -68,6 +68,18 @@ SCHOOL_SCHEMA = {
     "open_date": pl.Date,
     "close_date": pl.Date,
 }
+#: An inspection as ``_inspections`` reads it, before it works out the rest of ``INSPECTION_SCHEMA``.
+READ_INSPECTION_SCHEMA = {
+    "inspection_id": pl.Int64,
+    "urn": pl.Int64,
+    "start_date": pl.Date,
+    "publication_date": pl.Date,
+    "overall": pl.Int64,
+    "category_of_concern": pl.Utf8,
+    "framework": pl.Utf8,
+    "kind": pl.Utf8,
+    "safeguarding_met": pl.Boolean,
+}
 INSPECTION_SCHEMA = {
     "inspection_id": pl.Int64,
     "urn": pl.Int64,
@@ -214,7 +226,7 @@ def load_evidence(*, urns: Collection[int] | None = None, history_only: bool = F
                 Establishment.objects.filter(urn__any_of=chunk).values_list("local_authority_id", flat=True)
             )
         wanted |= set(Establishment.objects.filter(local_authority_id__in=authorities).values_list("urn", flat=True))
-    schools = _schools(wanted)
+    schools = _schools(wanted, register=not history_only)
     inspections = _inspections(wanted)
     if history_only:
         results = _results(set())
@@ -235,7 +247,9 @@ def load_evidence(*, urns: Collection[int] | None = None, history_only: bool = F
     )
 
 
-def _schools(wanted: set[int] | None) -> pl.DataFrame:
+def _schools(wanted: set[int] | None, *, register: bool = True) -> pl.DataFrame:
+    """The schools' ids and URNs and, with ``register``, what the register says of them (the other columns of
+    ``SCHOOL_SCHEMA``, left empty without it: the inspection-history features read only the ids and URNs)."""
     fields = (
         "id",
         "urn",
@@ -247,8 +261,13 @@ def _schools(wanted: set[int] | None) -> pl.DataFrame:
         "open_date",
         "close_date",
     )
-    rows = rows_for(Establishment.objects.all(), "urn", wanted, fields, as_stored=True)  # whole numbers, text, dates
-    return pl.DataFrame(rows, schema=SCHOOL_SCHEMA, orient="row").sort("id")
+    read = fields if register else fields[:2]
+    rows = rows_for(Establishment.objects.all(), "urn", wanted, read, as_stored=True)  # whole numbers, text, dates
+    names = list(SCHOOL_SCHEMA)
+    frame = pl.DataFrame(rows, schema={name: SCHOOL_SCHEMA[name] for name in names[: len(read)]}, orient="row")
+    return frame.with_columns(pl.lit(None, dtype=SCHOOL_SCHEMA[name]).alias(name) for name in names[len(read) :]).sort(
+        "id"
+    )
 
 
 def _memberships(wanted: set[int] | None) -> pl.DataFrame:
@@ -282,51 +301,57 @@ def _inspections(wanted: set[int] | None) -> pl.DataFrame:
     )
     # as the driver gives them: whole numbers, text, dates and yes or no (see ``rows_for``)
     rows = rows_for(Inspection.objects.all(), "establishment__urn", wanted, fields, as_stored=True)
-    without_overall = [row[0] for row in rows if row[4] is None]
-    four_point, report_card = _judgements(without_overall)
+    read = pl.DataFrame(rows, schema=READ_INSPECTION_SCHEMA, orient="row")
+    four_point, report_card = _judgements(read.filter(pl.col("overall").is_null())["inspection_id"].to_list())
+    kind, overall, card = pl.col("kind"), pl.col("overall"), pl.col("card")
+    graded = kind == InspectionKind.GRADED.value
+    read = read.with_columns(
+        worst=pl.col("inspection_id").replace_strict(four_point, default=None, return_dtype=pl.Int64),
+        card=pl.col("inspection_id").replace_strict(report_card, default=None, return_dtype=pl.Int64),
+    ).with_columns(
+        report_card=(kind == InspectionKind.REPORT_CARD.value)
+        | (graded & (pl.col("framework") == Framework.REPORT_CARD_2025.value) & overall.is_null() & card.is_not_null())
+    )
+    card_as_four_point = card.replace_strict(
+        {int(grade): four_point for grade, four_point in REPORT_CARD_AS_FOUR_POINT.items()},
+        default=2,
+        return_dtype=pl.Int64,
+    )
+    read = read.with_columns(
+        grade=pl.when(overall.is_not_null())
+        .then(overall)
+        .when(pl.col("report_card"))
+        .then(pl.when(card.is_not_null()).then(card_as_four_point))
+        .when(graded)
+        .then(pl.col("worst"))
+    ).with_columns(judging=pl.col("report_card") | (graded & pl.col("grade").is_not_null()))
+    # Whether an outcome is below good, worked out once for each kind of outcome (a few dozen among 55,000).
+    outcome = ["report_card", "card", "safeguarding_met", "grade"]
     good_or_better = rules_named().good_or_better
-    #: whether an outcome is below good, by what decides it (a few dozen kinds of outcome among 55,000)
-    below_good_by_outcome: dict[tuple[Any, ...], bool] = {}
-
-    def below_good_of(outcome: tuple[Any, ...]) -> bool:
-        found = below_good_by_outcome.get(outcome)
-        if found is None:
-            if outcome[0]:
-                facts = {"latest_kind": "report_card", "lowest_area": outcome[1], "safeguarding_met": outcome[2]}
-            else:
-                facts = {"latest_kind": "graded", "latest_grade": outcome[1]}
-            found = below_good_by_outcome[outcome] = not matches(good_or_better, facts)
-        return found
-
-    frame_rows = []
-    for pk, urn, start, published, overall, category, framework, kind, safeguarding in rows:
-        card = report_card.get(pk)
-        is_report_card = kind == InspectionKind.REPORT_CARD or (
-            kind == InspectionKind.GRADED
-            and framework == Framework.REPORT_CARD_2025
-            and overall is None
-            and card is not None
-        )
-        grade: int | None
-        if overall is not None:
-            grade = int(overall)
-        elif is_report_card:
-            grade = REPORT_CARD_AS_FOUR_POINT.get(ReportCardGrade(card), 2) if card is not None else None
-        elif kind == InspectionKind.GRADED:
-            grade = four_point.get(pk)
-        else:
-            grade = None
-        judging = is_report_card or (kind == InspectionKind.GRADED and grade is not None)
-        below_good: bool | None = None
+    below = []
+    for is_report_card, lowest, safeguarding, grade in read.filter("judging").select(outcome).unique().iter_rows():
         if is_report_card:
-            below_good = below_good_of((True, card, safeguarding))
-        elif judging:
-            below_good = below_good_of((False, grade))
-        frame_rows.append(
-            (pk, urn, start, published, grade, CATEGORY_CODES.get(category, 0), kind, judging, below_good)
+            facts = {"latest_kind": "report_card", "lowest_area": lowest, "safeguarding_met": safeguarding}
+        else:
+            facts = {"latest_kind": "graded", "latest_grade": grade}
+        below.append((is_report_card, lowest, safeguarding, grade, not matches(good_or_better, facts)))
+    below_good = pl.DataFrame(below, schema={**read.select(outcome).schema, "below_good": pl.Boolean}, orient="row")
+    return (
+        read.join(below_good, on=outcome, how="left", nulls_equal=True, maintain_order="left")
+        .select(
+            "inspection_id",
+            "urn",
+            "start_date",
+            "publication_date",
+            "grade",
+            pl.col("category_of_concern")
+            .replace_strict(CATEGORY_CODES, default=0, return_dtype=pl.Int64)
+            .alias("category"),
+            "kind",
+            "judging",
+            pl.when("judging").then("below_good").alias("below_good"),
         )
-    return pl.DataFrame(frame_rows, schema=INSPECTION_SCHEMA, orient="row").with_columns(
-        available=inspection_available_expr()
+        .with_columns(available=inspection_available_expr())
     )
 
 
