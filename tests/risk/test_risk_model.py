@@ -355,9 +355,23 @@ def test_score_schools_uses_a_model_trained_before_the_date_and_trains_one_if_no
             math.log(ruled.probability / base), abs=1e-3
         )
 
+        # The rule reads the model's metadata alone, never its gradient-boosted parts (nor LightGBM: see
+        # tests/startup): with the model file spoilt, the rule gives the same scores and the model refuses.
+        model_file = saved[0].with_suffix(".joblib")
+        kept = model_file.read_bytes()
+        model_file.write_bytes(b"not a model")
+        assert score_schools(ids, as_of=dt.date(2016, 9, 1))[ids[0]] == ruled
+        with pytest.raises(Exception):  # noqa: B017 - joblib's own error for a file that is not one
+            score_schools(ids, as_of=dt.date(2016, 9, 1), ranking="model")
+        model_file.write_bytes(kept)
+
         save(train(until=dt.date(2017, 12, 31)))  # a later model must not be used for an earlier date
         assert model_for(as_of=dt.date(2016, 9, 1)).trained_until == dt.date(2016, 8, 31)
         assert model_for(as_of=dt.date(2018, 1, 1)).trained_until == dt.date(2017, 12, 31)
+        assert (
+            model_for(as_of=dt.date(2018, 1, 1), boosters=False).metadata
+            == load(saved[0].parent / f"{model_for(as_of=dt.date(2018, 1, 1)).version}.joblib").metadata
+        )
 
 
 # --- the backtest end to end --------------------------------------------------------------------------

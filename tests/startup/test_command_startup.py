@@ -90,3 +90,14 @@ def test_leaving_out_the_url_checks_keeps_every_other_check() -> None:
         assert urls.check_url_settings in registry.registered_checks
     finally:
         registry.registered_checks.update(before)
+
+
+def test_a_round_ranked_by_the_previous_grade_rule_loads_no_lightgbm(tmp_path: Path) -> None:
+    # LightGBM, with scikit-learn and SciPy, took 1.5-2.5 s to import: the first round in each worker (and every
+    # round started from the command line) paid it, though the shipped ranking reads only a model's metadata.
+    # The rule's path is imported here; ``tests/risk/test_risk_model.py`` shows it never reads a model file.
+    code = "from headway.risk import evidence, model, ranking, services; print('imported')"
+    modules, output = imported(tmp_path, "shell", "--no-imports", "-c", code)
+    assert output.strip() == "imported"
+    assert "headway.risk.model" in modules
+    assert not {name for name in modules if name.split(".")[0] in ("lightgbm", "sklearn", "scipy", "joblib")}

@@ -37,16 +37,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import metadata as package_metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib  # type: ignore[import-untyped]
-import lightgbm as lgb
 import numpy as np
 import numpy.typing as npt
 import polars as pl
 from django.conf import settings
 from django.utils import timezone
-from sklearn.isotonic import IsotonicRegression  # type: ignore[import-untyped]
 
 from headway.queries import rows_for
 from headway.risk.features import (
@@ -63,6 +60,12 @@ from headway.risk.model_designs import DEFAULT_DESIGN as DEFAULT_DESIGN
 from headway.risk.model_designs import DEFAULT_TRAIN_FROM as DEFAULT_TRAIN_FROM
 from headway.risk.model_designs import DESIGNS as DESIGNS
 from headway.schools.models import Establishment
+
+if TYPE_CHECKING:
+    # LightGBM (with scikit-learn and SciPy, which it loads) takes a second or two to import: it is imported where
+    # a model is trained, loaded or asked for its factors, never by the previous-grade rule, which reads only a
+    # model's metadata (see ``model_for``).
+    import lightgbm as lgb
 
 SEED = 2016
 MIN_TRAINING_ROWS = 30
@@ -345,6 +348,8 @@ def rule_scores(features: pl.DataFrame) -> FloatArray:
 def rule_calibration(features: pl.DataFrame, labels: FloatArray) -> dict[str, Any]:
     """The rule as a probability: the rate of below-good outcomes at each position of the rule's order
     (isotonic: never lower for a school the rule ranks riskier), and the rate for each latest grade."""
+    from sklearn.isotonic import IsotonicRegression  # type: ignore[import-untyped]
+
     scores = rule_scores(features)
     isotonic = IsotonicRegression(increasing=True, out_of_bounds="clip", y_min=0.0, y_max=1.0)
     isotonic.fit(scores, labels)
@@ -467,6 +472,8 @@ def train(
     """Train on outcomes public on or before ``until`` (from ``since``), each example seen only through the
     evidence available before its own date (``features.training_queries`` says which examples). ``features``
     (default: all) limits what the model reads, to measure what each family adds."""
+    import lightgbm as lgb
+
     evidence = evidence if evidence is not None else load_evidence()
     names = tuple(name for name in FEATURE_NAMES if features is None or name in set(features))
     sets = training_sets(evidence, until=until, since=since, design=design, horizon_months=horizon_months)
@@ -538,6 +545,8 @@ def models_dir() -> Path:
 
 def save(model: RiskModel, directory: Path | None = None) -> Path:
     """Write ``<version>.joblib`` and its ``<version>.json`` metadata; returns the model file's path."""
+    import joblib  # type: ignore[import-untyped]
+
     folder = directory or models_dir()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{model.version}.joblib"
@@ -554,6 +563,9 @@ def save(model: RiskModel, directory: Path | None = None) -> Path:
 
 
 def load(path: Path) -> RiskModel:
+    import joblib
+    import lightgbm as lgb
+
     stored = joblib.load(path)
     texts = stored["models"] if "models" in stored else {"direct": stored["model"]}
     boosters = {part: lgb.Booster(model_str=text) for part, text in texts.items()}
@@ -574,9 +586,14 @@ def saved_models(directory: Path | None = None) -> list[dict[str, Any]]:
     return sorted(found, key=lambda m: (m.get("trained_until", ""), m.get("created_at", "")), reverse=True)
 
 
-def model_for(*, as_of: dt.date, directory: Path | None = None, evidence: Evidence | None = None) -> RiskModel:
+def model_for(
+    *, as_of: dt.date, directory: Path | None = None, evidence: Evidence | None = None, boosters: bool = True
+) -> RiskModel:
     """The saved model with the latest training cut before ``as_of`` (of the features this version of Headway
-    builds); if there is none, one is trained on every outcome public before ``as_of``, saved, and returned."""
+    builds); if there is none, one is trained on every outcome public before ``as_of``, saved, and returned.
+    Without ``boosters``, a saved model is read from its metadata alone (``<version>.json``), without its
+    gradient-boosted parts: what the previous-grade rule's probabilities and factors read, without loading
+    LightGBM."""
     for found in saved_models(directory):
         path = Path(found["path"])
         if (
@@ -584,6 +601,9 @@ def model_for(*, as_of: dt.date, directory: Path | None = None, evidence: Eviden
             and path.exists()
             and found.get("features") == list(FEATURE_NAMES)
         ):
+            if not boosters:
+                metadata = {key: value for key, value in found.items() if key != "path"}
+                return RiskModel(boosters={}, features=tuple(found["features"]), metadata=metadata)
             return load(path)
     model = train(until=as_of - dt.timedelta(days=1), evidence=evidence)
     save(model, directory)
@@ -608,7 +628,7 @@ def score_schools(
 
     chosen = ranking or shipped().ranking
     if model is None:
-        model = model_for(as_of=as_of)
+        model = model_for(as_of=as_of, boosters=chosen != "rule")
     history_only = chosen == "rule"  # the rule reads the inspection history alone
     if establishment_ids is None:
         ids = list(Establishment.objects.values_list("id", flat=True))
