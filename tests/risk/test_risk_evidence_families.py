@@ -210,86 +210,74 @@ def test_a_report_card_is_below_good_as_the_accountability_rules_say(
 def test_each_kind_of_inspection_has_its_outcome_and_whether_it_judged_and_found_the_school_below_good(
     db: None,
 ) -> None:
+    four, card = Judgement.Scale.FOUR_POINT, Judgement.Scale.REPORT_CARD
+    report_card = {
+        "kind": InspectionKind.REPORT_CARD,
+        "framework": Framework.REPORT_CARD_2025,
+        "safeguarding_met": True,
+    }
+    # what: (grade, category, judging, below good), the inspection's fields, its judgements
+    cases: dict[str, tuple[tuple[int | None, int, bool, bool | None], dict[str, Any], dict[tuple[str, str], int]]] = {
+        "graded, inadequate, special measures": (
+            (4, 2, True, True),
+            {"overall_effectiveness": 4, "category_of_concern": "SM"},
+            {},
+        ),
+        "graded, good": ((2, 0, True, False), {"overall_effectiveness": 2}, {}),
+        "graded, key judgements only: the worst": (
+            (3, 0, True, True),
+            {},
+            {("Leadership", four): 2, ("Teaching", four): 3},
+        ),
+        "graded, no outcome": ((None, 0, False, None), {}, {}),
+        "ungraded, an overall grade carried over": (
+            (2, 0, False, None),
+            {"kind": InspectionKind.UNGRADED, "overall_effectiveness": 2},
+            {},
+        ),
+        "report card, expected standard": (
+            (2, 0, True, False),
+            report_card,
+            {("Leadership and governance", card): 3, ("Curriculum and teaching", card): 4},
+        ),
+        "report card, needs attention": (
+            (3, 0, True, True),
+            report_card,
+            {("Leadership and governance", card): 2, ("Curriculum and teaching", card): 4},
+        ),
+        "report card, urgent improvement, requires significant improvement": (
+            (4, 1, True, True),
+            {**report_card, "category_of_concern": "RSI"},
+            {("Curriculum and teaching", card): 1},
+        ),
+        "report card filed as graded, strong standard": (
+            (1, 0, True, False),
+            {**report_card, "kind": InspectionKind.GRADED},
+            {("Leadership and governance", card): 4},
+        ),
+        "report card, strong standard, safeguarding not met": (
+            (1, 0, True, True),
+            {**report_card, "safeguarding_met": False},
+            {("Leadership and governance", card): 4},
+        ),
+        "report card without its areas or safeguarding": (
+            (None, 0, True, True),
+            {**report_card, "safeguarding_met": None},
+            {},
+        ),
+    }
     school = EstablishmentFactory()
-    seen: dict[str, tuple[int | None, int, bool, bool | None]] = {}  # what: (grade, category, judging, below good)
-
-    def inspected(what: str, expected: tuple[int | None, int, bool, bool | None], **fields: Any) -> Inspection:
-        judgements = fields.pop("judgements", {})
-        values = {"framework": Framework.CIF_2015, "source": Source.OFSTED_MI, **fields}
+    for number, (_, fields, judgements) in enumerate(cases.values()):
         inspection = Inspection.objects.create(
-            establishment=school, start_date=dt.date(2015, 9, 1) + dt.timedelta(days=30 * len(seen)), **values
+            establishment=school,
+            start_date=dt.date(2015, 9, 1) + dt.timedelta(days=30 * number),
+            **{"framework": Framework.CIF_2015, "source": Source.OFSTED_MI, **fields},
         )
         for (area, scale), grade in judgements.items():
             Judgement.objects.create(inspection=inspection, area=area, scale=scale, grade=grade)
-        seen[what] = expected
-        return inspection
-
-    four, card = Judgement.Scale.FOUR_POINT, Judgement.Scale.REPORT_CARD
-    inspected(
-        "graded, inadequate, special measures", (4, 2, True, True), overall_effectiveness=4, category_of_concern="SM"
-    )
-    inspected("graded, good", (2, 0, True, False), overall_effectiveness=2)
-    inspected(
-        "graded, key judgements only: the worst",
-        (3, 0, True, True),
-        judgements={("Leadership", four): 2, ("Teaching", four): 3},
-    )
-    inspected("graded, no outcome", (None, 0, False, None))
-    inspected(
-        "ungraded, an overall grade carried over",
-        (2, 0, False, None),
-        kind=InspectionKind.UNGRADED,
-        overall_effectiveness=2,
-    )
-    inspected(
-        "report card, expected standard, safeguarding met",
-        (2, 0, True, False),
-        kind=InspectionKind.REPORT_CARD,
-        framework=Framework.REPORT_CARD_2025,
-        safeguarding_met=True,
-        judgements={("Leadership and governance", card): 3, ("Curriculum and teaching", card): 4},
-    )
-    inspected(
-        "report card, needs attention",
-        (3, 0, True, True),
-        kind=InspectionKind.REPORT_CARD,
-        framework=Framework.REPORT_CARD_2025,
-        safeguarding_met=True,
-        judgements={("Leadership and governance", card): 2, ("Curriculum and teaching", card): 4},
-    )
-    inspected(
-        "report card, urgent improvement, requires significant improvement",
-        (4, 1, True, True),
-        kind=InspectionKind.REPORT_CARD,
-        framework=Framework.REPORT_CARD_2025,
-        safeguarding_met=True,
-        category_of_concern="RSI",
-        judgements={("Curriculum and teaching", card): 1},
-    )
-    inspected(
-        "report card filed as graded, strong standard",
-        (1, 0, True, False),
-        framework=Framework.REPORT_CARD_2025,
-        safeguarding_met=True,
-        judgements={("Leadership and governance", card): 4},
-    )
-    inspected(
-        "report card, strong standard, safeguarding not met",
-        (1, 0, True, True),
-        kind=InspectionKind.REPORT_CARD,
-        framework=Framework.REPORT_CARD_2025,
-        safeguarding_met=False,
-        judgements={("Leadership and governance", card): 4},
-    )
-    inspected(
-        "report card without its areas",
-        (None, 0, True, True),
-        kind=InspectionKind.REPORT_CARD,
-        framework=Framework.REPORT_CARD_2025,
-    )
     frame = F.load_evidence().inspections.sort("start_date")
-    found = dict(zip(seen, frame.select("grade", "category", "judging", "below_good").iter_rows(), strict=True))
-    assert found == seen
+    found = frame.select("grade", "category", "judging", "below_good").iter_rows()
+    assert dict(zip(cases, found, strict=True)) == {what: expected for what, (expected, _, _) in cases.items()}
 
 
 # --- who was open -------------------------------------------------------------------------------------------
