@@ -184,16 +184,9 @@ def _data_flags(urns: Mapping[int, int], as_of: dt.date) -> dict[int, tuple[bool
         .agg(pl.len().alias("significantly"))
     )
     # One row per school and year, with each measure's value and upper limit as columns (null where missing).
-    wide = (
-        frame.pivot(on="measure", index=["urn", "year"], values="value", aggregate_function="first")
-        .rename(lambda name: name if name in {"urn", "year"} else f"value {name}")
-        .join(
-            frame.pivot(on="measure", index=["urn", "year"], values="upper", aggregate_function="first").rename(
-                lambda name: name if name in {"urn", "year"} else f"upper {name}"
-            ),
-            on=["urn", "year"],
-        )
-    )
+    # (Polars names a column of two values pivoted at once "value_<measure>" and "upper_<measure>".)
+    wide = frame.pivot(on="measure", index=["urn", "year"], values=["value", "upper"], aggregate_function="first")
+    wide = wide.rename(lambda name: name if name in {"urn", "year"} else name.replace("_", " ", 1))
     wide = wide.with_columns(
         pl.lit(None, dtype=pl.Float64).alias(f"{part} {measure}")
         for measure in sorted(needed)
