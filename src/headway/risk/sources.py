@@ -263,11 +263,10 @@ def _schools(wanted: set[int] | None, *, register: bool = True) -> pl.DataFrame:
     )
     read = fields if register else fields[:2]
     rows = rows_for(Establishment.objects.all(), "urn", wanted, read, as_stored=True)  # whole numbers, text, dates
-    names = list(SCHOOL_SCHEMA)
+    names = list(SCHOOL_SCHEMA)  # the frame's names for ``fields``, in their order
     frame = pl.DataFrame(rows, schema={name: SCHOOL_SCHEMA[name] for name in names[: len(read)]}, orient="row")
-    return frame.with_columns(pl.lit(None, dtype=SCHOOL_SCHEMA[name]).alias(name) for name in names[len(read) :]).sort(
-        "id"
-    )
+    unread = [pl.lit(None, dtype=SCHOOL_SCHEMA[name]).alias(name) for name in names[len(read) :]]
+    return frame.with_columns(unread).sort("id")
 
 
 def _memberships(wanted: set[int] | None) -> pl.DataFrame:
@@ -313,7 +312,7 @@ def _inspections(wanted: set[int] | None) -> pl.DataFrame:
         | (graded & (pl.col("framework") == Framework.REPORT_CARD_2025.value) & overall.is_null() & card.is_not_null())
     )
     card_as_four_point = card.replace_strict(
-        {int(grade): four_point for grade, four_point in REPORT_CARD_AS_FOUR_POINT.items()},
+        {int(area_grade): as_four_point for area_grade, as_four_point in REPORT_CARD_AS_FOUR_POINT.items()},
         default=2,
         return_dtype=pl.Int64,
     )
