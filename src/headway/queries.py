@@ -79,10 +79,9 @@ def rows_for(
     as reading it straight; a school's, by authority and name, sorts the whole register)."""
 
     def read(selected: Any) -> list[tuple[Any, ...]]:
-        selected = selected.order_by()
         if not as_stored:
-            return list(selected.values_list(*fields))
-        with _driver_cursor(selected, fields) as cursor:
+            return list(selected.order_by().values_list(*fields))
+        with _driver_cursor(selected, fields) as cursor:  # (which drops the ordering itself)
             return [tuple(row) for row in cursor.fetchall()]
 
     if wanted is None:
