@@ -4,6 +4,7 @@ too many parameters (SQLite allows about 32,000); writing many new rows without 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import functools
 import gc
 import json
@@ -122,6 +123,33 @@ def stored_frame(query: Any, fields: Sequence[str], schema: Mapping[str, Any], *
     if not frames:
         return pl.DataFrame(schema=schema)
     return pl.concat(frames, rechunk=True)
+
+
+#: What ``read_once`` has read within the current ``reads_shared`` block (None outside one).
+_SHARED_READS: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("shared_reads", default=None)
+
+
+@contextlib.contextmanager
+def reads_shared() -> Iterator[None]:
+    """Within this block, a whole table read through ``read_once`` is read once, and every later reader is
+    handed the same result (e.g. a national round: the standings and the risk model both read every
+    inspection). For reads that give something nobody changes (a Polars frame), within one piece of work that
+    takes the data as it stood when it began."""
+    token = _SHARED_READS.set({})
+    try:
+        yield
+    finally:
+        _SHARED_READS.reset(token)
+
+
+def read_once(name: str, read: Callable[[], T]) -> T:
+    """``read()``, or, within a ``reads_shared`` block that has already read ``name``, what it gave then."""
+    kept = _SHARED_READS.get()
+    if kept is None:
+        return read()
+    if name not in kept:
+        kept[name] = read()
+    return kept[name]  # type: ignore[no-any-return]
 
 
 def built_plainly(query: models.QuerySet[M], fields: Sequence[str] | None = None) -> Iterator[M]:

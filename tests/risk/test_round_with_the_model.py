@@ -90,3 +90,31 @@ def test_the_same_round_shows_the_rule_when_the_rule_did_better(barnsley: Any) -
     proposals = list(made.proposals.all())
     model = score_schools([p.establishment_id for p in proposals], as_of=AS_OF, ranking="model")
     assert any(p.risk != pytest.approx(model[p.establishment_id].probability, abs=1e-6) for p in proposals)
+
+
+def test_a_round_over_many_schools_reads_every_inspection_once(barnsley: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over more schools than ``WHOLE_TABLE_ABOVE`` (a region, England), the risk model and the standings read
+    the whole inspections table: once between them in a round (``reads_shared``), and to the same proposals as
+    reading the schools' inspections a few thousand at a time."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    save_backtest(backtest("model"))
+    common = {"local_authority": barnsley, "policy": policy_named("barnsley-2022"), "as_of": AS_OF, "by": None}
+    by_parts = round_run(**common, actor_name="by parts")
+    for module in ("headway.queries", "headway.inspections.history", "headway.risk.sources"):
+        monkeypatch.setattr(f"{module}.WHOLE_TABLE_ABOVE", 0)
+    with CaptureQueriesContext(connection) as reading:
+        whole = round_run(**common, actor_name="whole")
+    read_whole = [q["sql"] for q in reading.captured_queries if re.search(r'FROM "inspections_inspection"', q["sql"])]
+    assert len(read_whole) == 1, read_whole
+
+    def proposed(made: Any) -> list[tuple[Any, ...]]:
+        return list(
+            made.proposals.order_by("establishment_id").values_list("establishment_id", "category", "risk", "evidence")
+        )
+
+    assert proposed(whole) == proposed(by_parts)
+    assert len(proposed(whole)) > 20

@@ -30,7 +30,7 @@ from headway.inspections.models import (
 )
 from headway.inspections.selectors import age_in_months
 from headway.policy_files import Condition, PolicyError, PolicyFile, compiled
-from headway.queries import built_plainly, in_chunks, known_related, related, rows_for
+from headway.queries import in_chunks, related, rows_for
 from headway.schools.models import Establishment, EstablishmentLink
 
 POLICY_DIR = Path(__file__).resolve().parent / "policies"
@@ -356,38 +356,6 @@ FACT_FIELDS = (
 )
 
 
-def _inspections_by_school(
-    ids: Sequence[int], as_of: dt.date, *, fields: Sequence[str] | None = None
-) -> dict[int, list[Inspection]]:
-    """Each school's inspections up to ``as_of``, oldest first, with their judgements (two queries a chunk of
-    schools, and no query set built per inspection: see ``headway.queries.known_related``); with ``fields``,
-    only those fields of each inspection are read (``built_plainly``)."""
-    found: dict[int, list[Inspection]] = {}
-    for chunk in in_chunks(sorted(set(ids))):
-        judged: dict[int, list[Judgement]] = {}
-        for judgement in built_plainly(
-            Judgement.objects.filter(
-                inspection__establishment_id__any_of=chunk, inspection__start_date__lte=as_of
-            ).order_by("id")
-        ):
-            judged.setdefault(judgement.inspection_id, []).append(judgement)
-        for inspection in built_plainly(
-            Inspection.objects.filter(establishment_id__any_of=chunk, start_date__lte=as_of).order_by(
-                "start_date", "id"
-            ),
-            fields,
-        ):
-            judgements = judged.get(inspection.id, [])
-            for judgement in judgements:
-                judgement._state.fields_cache["inspection"] = inspection
-            known_related(inspection, "judgements", judgements)
-            # A standing asks an inspection's kind several times; these objects are read for it alone.
-            inspection.__dict__[_KIND] = str(kind_of(inspection))
-            inspection.__dict__[_JUDGES] = _judges(inspection)
-            found.setdefault(inspection.establishment_id, []).append(inspection)
-    return found
-
-
 def _predecessors(urns: Sequence[int]) -> dict[int, list[int]]:
     """Each URN's predecessors' URNs, as GIAS links record them (either direction)."""
     found: dict[int, list[int]] = {}
@@ -405,18 +373,9 @@ def _predecessors(urns: Sequence[int]) -> dict[int, list[int]]:
     return found
 
 
-#: Where ``_inspections_by_school`` keeps each inspection's kind (``kind_of``) and whether it judged the school
-#: (``_judges``), worked out once when it is read.
-_KIND = "_standing_kind"
-_JUDGES = "_standing_judges"
-
-
 def kind_of(inspection: Inspection) -> str:
     """The inspection's kind; a report-card framework inspection recorded as "graded" (by hand, before kinds
     were kept) with report-card areas is a report card."""
-    known = inspection.__dict__.get(_KIND)
-    if known is not None:
-        return str(known)
     if (
         inspection.kind == InspectionKind.GRADED
         and inspection.framework == Framework.REPORT_CARD_2025
@@ -427,48 +386,19 @@ def kind_of(inspection: Inspection) -> str:
     return str(inspection.kind)
 
 
-def _judges(inspection: Inspection) -> bool:
-    known = inspection.__dict__.get(_JUDGES)
-    if known is not None:
-        return bool(known)
-    kind = kind_of(inspection)
-    if kind == InspectionKind.REPORT_CARD:
-        return True
-    return kind == InspectionKind.GRADED and four_point_outcome(inspection) is not None
-
-
 #: The kinds as plain text, compared tens of thousands of times in a national round.
 _GRADED, _REPORT_CARD, _UNGRADED = (
     str(kind.value) for kind in (InspectionKind.GRADED, InspectionKind.REPORT_CARD, InspectionKind.UNGRADED)
 )
 
 
-def _facts(
-    own: list[Inspection], inherited: list[Inspection], opened_on: dt.date | None, as_of: dt.date
-) -> tuple[dict[str, Any], dict[str, Inspection | None]]:
-    """The facts of one school's standing from its inspections (oldest first)."""
-    own_judging = [i for i in own if _judges(i)]
-    if own_judging:
-        inspections, judging = own, own_judging
-    else:
-        inspections = inherited + own
-        judging = [i for i in inspections if _judges(i)]
-    graded: list[Inspection] = []
-    report_cards: list[Inspection] = []
-    for inspection in judging:
-        kind = kind_of(inspection)
-        if kind == _GRADED:
-            graded.append(inspection)
-        elif kind == _REPORT_CARD:
-            report_cards.append(inspection)
-    latest = judging[-1] if judging else None
-    last = inspections[-1] if inspections else None
-    ungraded = [i for i in inspections if i.kind == _UNGRADED]
+def _facts(parts: tuple[Any, ...] | None, inherited: bool, opened_on: dt.date | None, as_of: dt.date) -> dict[str, Any]:
+    """The facts of one school's standing from its row of ``history.latest_of_each`` (None: never inspected)."""
     facts: dict[str, Any] = dict.fromkeys(FACTS)
     facts.update(
         as_of=as_of,
-        inspected=latest is not None,
-        inherited=bool(inherited) and not own_judging,
+        inspected=False,
+        inherited=False,
         opened_on=opened_on,
         months_open=age_in_months(opened_on, as_of) if opened_on is not None and opened_on <= as_of else None,
         category="",
@@ -476,41 +406,62 @@ def _facts(
         ungraded_concerns=False,
         areas_below_expected=0,
     )
-    if last is not None:
-        facts["last_inspected_on"] = last.start_date
-        facts["last_inspection_kind"] = last.kind
-        if last.kind == InspectionKind.UNGRADED:
-            from headway.inspections.frameworks import ungraded_outcome
-
-            said = ungraded_outcome(last.overall_label)
-            facts["ungraded_graded_next"] = said.graded_next
-            facts["ungraded_concerns"] = said.concerns
-    if graded:
-        facts["last_graded_on"] = graded[-1].start_date
-        facts["last_grade"] = four_point_outcome(graded[-1])
-    if latest is not None:
-        facts["latest_kind"] = "report_card" if kind_of(latest) == InspectionKind.REPORT_CARD else "graded"
-        facts["latest_on"] = latest.start_date
-        facts["category"] = latest.category_of_concern
-        facts["safeguarding_met"] = latest.safeguarding_met
-        before = [i for i in graded if i.start_date < latest.start_date]
-        facts["previous_grade"] = four_point_outcome(before[-1]) if before else None
-        if kind_of(latest) == InspectionKind.REPORT_CARD:
-            grades = {j.area: j.grade for j in related(latest, "judgements") if j.scale == Judgement.Scale.REPORT_CARD}
-            if grades:
-                facts["lowest_area"] = min(grades.values())
-                facts["areas_below_expected"] = sum(1 for g in grades.values() if g < ReportCardGrade.EXPECTED_STANDARD)
-            facts["leadership_and_governance"] = grades.get("Leadership and governance")
+    if parts is None:
+        return facts
+    (
+        _,
+        last_on,
+        last_kind,
+        last_label,
+        latest_id,
+        latest_on,
+        latest_kind,
+        category,
+        safeguarding_met,
+        latest_four_point,
+        lowest_area,
+        areas_below,
+        leadership,
+        _,
+        last_graded_on,
+        last_grade,
+        previous_grade,
+        _,
+        _,
+    ) = parts
+    facts["last_inspected_on"] = last_on
+    facts["last_inspection_kind"] = last_kind
+    if last_kind == _UNGRADED:
+        said = _ungraded_outcome(last_label or "")
+        facts["ungraded_graded_next"] = said.graded_next
+        facts["ungraded_concerns"] = said.concerns
+    facts["last_graded_on"] = last_graded_on
+    facts["last_grade"] = last_grade
+    if latest_id is not None:
+        facts.update(
+            inspected=True,
+            inherited=inherited,
+            latest_on=latest_on,
+            category=category,
+            safeguarding_met=safeguarding_met,
+            previous_grade=previous_grade,
+        )
+        if latest_kind == _REPORT_CARD:
+            facts["latest_kind"] = "report_card"
+            facts["lowest_area"] = lowest_area
+            facts["areas_below_expected"] = areas_below or 0
+            facts["leadership_and_governance"] = leadership
         else:
-            facts["latest_grade"] = four_point_outcome(latest)
-    kinds: dict[str, Inspection | None] = {
-        "latest": latest,
-        "latest_report_card": report_cards[-1] if report_cards else None,
-        "latest_graded": graded[-1] if graded else None,
-        "latest_ungraded": ungraded[-1] if ungraded else None,
-        "last": last,
-    }
-    return facts, kinds
+            facts["latest_kind"] = "graded"
+            facts["latest_grade"] = latest_four_point
+    return facts
+
+
+@lru_cache(maxsize=4096)  # the same few hundred outcomes, over and over
+def _ungraded_outcome(label: str) -> Any:
+    from headway.inspections.frameworks import ungraded_outcome
+
+    return ungraded_outcome(label)
 
 
 @lru_cache(maxsize=65536)  # a national round asks for the same few thousand dates over and over
@@ -555,30 +506,57 @@ def standings(
     facts_only: bool = False,
 ) -> dict[int, Standing]:
     """The standing of every school given, keyed by establishment id, as it was on ``as_of``. With
-    ``facts_only`` (a round's evidence, the risk model's timing features: tens of thousands of schools), the
-    inspections are read with the fields the facts, window and areas need (``FACT_FIELDS``): the same
-    standing, whose inspections read any other field from the database when asked for it, one query each."""
+    ``facts_only`` (a round's evidence, the risk model's timing features: tens of thousands of schools), only
+    the facts and the window are given (the inspections are read as plain rows with the fields those need,
+    ``FACT_FIELDS``, and the standing holds none of them: no ``latest``, ``areas`` and so on). The facts are
+    worked out for every school at once (``headway.inspections.history``)."""
+    import polars as pl
+
+    from headway.inspections.history import PARTS, latest_of_each, outcomes_of, read_seen
+
     rules = rules or rules_named()
     ids = [e.id for e in establishments]
-    fields = FACT_FIELDS if facts_only else None
-    by_school = _inspections_by_school(ids, as_of, fields=fields)
-    inherited: dict[int, tuple[int, list[Inspection]]] = {}
+    seen = read_seen(ids, as_of, facts_only=facts_only)
+    outcomes = outcomes_of(seen)
+    objects = dict(seen.objects)
+    parts = [outcomes.with_columns(school=pl.col("establishment_id"), source=pl.lit(1, dtype=pl.Int64))]
+    inherited: dict[int, int] = {}  # school id: the predecessor's URN whose outcome it carries
     if rules.inherit_from_predecessor:
-        waiting = [e for e in establishments if not any(_judges(i) for i in by_school.get(e.id, []))]
+        judged = set(outcomes.filter("judges")["establishment_id"].to_list())
+        waiting = [e for e in establishments if e.id not in judged]
         if waiting:
             links = _predecessors([e.urn for e in waiting])
             predecessor_urns = sorted({urn for e in waiting for urn in links.get(e.urn, [])})
             predecessor_ids: dict[int, int] = dict(
                 rows_for(Establishment.objects.all(), "urn", set(predecessor_urns), ("urn", "id"))
             )
-            theirs = _inspections_by_school(list(predecessor_ids.values()), as_of, fields=fields)
+            theirs_seen = read_seen(list(predecessor_ids.values()), as_of, facts_only=facts_only)
+            objects.update(theirs_seen.objects)
+            theirs = outcomes_of(theirs_seen)
+            # each predecessor's latest judging inspection
+            judged_on: dict[int, dt.date] = dict(
+                theirs.filter("judges").group_by("establishment_id").agg(pl.col("start_date").max()).iter_rows()
+            )
+            carried: list[tuple[int, int]] = []  # (school id, predecessor id)
             for school in waiting:
-                candidates = [(urn, theirs.get(predecessor_ids.get(urn, 0), [])) for urn in links.get(school.urn, [])]
-                candidates = [(urn, found) for urn, found in candidates if any(_judges(i) for i in found)]
+                candidates = [
+                    (urn, predecessor_ids[urn])
+                    for urn in links.get(school.urn, [])
+                    if predecessor_ids.get(urn) in judged_on
+                ]
                 if candidates:
-                    # the predecessor judged most recently
-                    urn, found = max(candidates, key=lambda item: [i for i in item[1] if _judges(i)][-1].start_date)
-                    inherited[school.id] = (urn, found)
+                    # the predecessor judged most recently (the first listed, of two judged the same day)
+                    urn, predecessor = max(candidates, key=lambda item: judged_on[item[1]])
+                    inherited[school.id] = urn
+                    carried.append((school.id, predecessor))
+            if carried:
+                pairs = pl.DataFrame(carried, schema={"school": pl.Int64, "establishment_id": pl.Int64}, orient="row")
+                parts.append(theirs.join(pairs, on="establishment_id").with_columns(source=pl.lit(0, dtype=pl.Int64)))
+    columns = parts[0].columns
+    found: dict[int, tuple[Any, ...]] = {
+        row[0]: row[1:]
+        for row in latest_of_each(pl.concat([p.select(columns) for p in parts])).select("school", *PARTS).iter_rows()
+    }
     good_or_better, stuck, rise_eligible = (
         compiled(c) for c in (rules.good_or_better, rules.stuck, rules.rise_eligible)
     )
@@ -586,26 +564,29 @@ def standings(
     result: dict[int, Standing] = {}
     for school in establishments:
         pk = school.id
-        predecessor_urn, predecessor_inspections = inherited.get(pk, (None, []))
-        facts, kinds = _facts(by_school.get(pk, []), predecessor_inspections, school.open_date, as_of)
+        row = found.get(pk)
+        facts = _facts(row, pk in inherited, school.open_date, as_of)
         facts["good_or_better"] = good_or_better(facts)
         facts["stuck"] = stuck(facts)
         facts["rise_eligible"] = rise_eligible(facts)
-        latest = kinds["latest"]
         standing = Standing(
             establishment_id=pk,
             urn=school.urn,
             name=school.name,
             as_of=as_of,
-            latest=latest,
-            latest_report_card=kinds["latest_report_card"],
-            latest_graded=kinds["latest_graded"],
-            latest_ungraded=kinds["latest_ungraded"],
-            last_inspection=kinds["last"],
-            inherited_from_urn=predecessor_urn if facts["inherited"] else None,
-            areas={j.area: j.grade_label for j in related(latest, "judgements")} if latest is not None else {},
+            inherited_from_urn=inherited.get(pk) if facts["inherited"] else None,
             facts=facts,
         )
+        if row is not None and not facts_only:
+            (last_id, latest_id, graded_id, card_id, ungraded_id) = (row[0], row[4], row[13], row[17], row[18])
+            latest = objects.get(latest_id) if latest_id is not None else None
+            standing.latest = latest
+            standing.latest_report_card = objects.get(card_id) if card_id is not None else None
+            standing.latest_graded = objects.get(graded_id) if graded_id is not None else None
+            standing.latest_ungraded = objects.get(ungraded_id) if ungraded_id is not None else None
+            standing.last_inspection = objects.get(last_id)
+            if latest is not None:
+                standing.areas = {j.area: j.grade_label for j in related(latest, "judgements")}
         standing.window = _window(rules, facts, window_tests)
         result[pk] = standing
     return result

@@ -13,7 +13,7 @@ from headway import background
 from headway.accounts import audit
 from headway.accounts.models import User
 from headway.accounts.notices import person_name
-from headway.queries import insert_rows, pauses_cyclic_gc
+from headway.queries import insert_rows, pauses_cyclic_gc, reads_shared
 from headway.risk.evidence import gather_evidence
 from headway.risk.models import CategorisationRound, CategoryDecision, CategoryProposal, OfficerJudgement
 from headway.risk.policy import Fired, Policy, policy_proposer
@@ -114,11 +114,12 @@ def round_run(
     notes: list[str] = []
     scores: dict[int, Any] = {}
     version = ""
-    if with_risk and schools:
-        scores, version, why = risk_scores(schools, as_of)
-        if why:
-            notes.append(why)
-    evidence = gather_evidence(schools, as_of=as_of, risk={pk: score.probability for pk, score in scores.items()})
+    with reads_shared():  # the risk model and the standings read every inspection once between them
+        if with_risk and schools:
+            scores, version, why = risk_scores(schools, as_of)
+            if why:
+                notes.append(why)
+        evidence = gather_evidence(schools, as_of=as_of, risk={pk: score.probability for pk, score in scores.items()})
     # The policy's scope: e.g. Barnet categorises maintained schools and academies, never independent schools or
     # colleges; those are left out of the round.
     schools = [school for school in schools if policy.in_scope(evidence[school.id])]

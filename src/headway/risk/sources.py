@@ -15,11 +15,12 @@ import polars as pl
 from django.db.models import FloatField
 from django.db.models.functions import Cast
 
+from headway.inspections.history import every_inspection
 from headway.inspections.models import Framework, Inspection, InspectionKind, Judgement, ReportCardGrade
 from headway.inspections.standing import rules_named
 from headway.performance.models import SchoolResult
 from headway.policy_files import matches
-from headway.queries import in_chunks, rows_for, stored_frame
+from headway.queries import WHOLE_TABLE_ABOVE, in_chunks, rows_for, stored_frame
 from headway.risk.finance import finance_frame
 from headway.risk.public_dates import inspection_available_expr, results_available_expr
 from headway.schools.models import Establishment, EstablishmentLink, GroupMembership
@@ -298,9 +299,30 @@ def _inspections(wanted: set[int] | None) -> pl.DataFrame:
         "kind",
         "safeguarding_met",
     )
-    # as the driver gives them: whole numbers, text, dates and yes or no (see ``rows_for``)
-    rows = rows_for(Inspection.objects.all(), "establishment__urn", wanted, fields, as_stored=True)
-    read = pl.DataFrame(rows, schema=READ_INSPECTION_SCHEMA, orient="row")
+    if wanted is None or len(wanted) > WHOLE_TABLE_ABOVE:
+        # the inspections a round's standings read too (``every_inspection``: read once within the round)
+        urns = stored_frame(Establishment.objects.all(), ("id", "urn"), {"establishment_id": pl.Int64, "urn": pl.Int64})
+        if wanted is not None:
+            urns = urns.filter(pl.col("urn").is_in(list(wanted)))
+        read = (
+            every_inspection()
+            .join(urns, on="establishment_id", maintain_order="left")
+            .select(
+                pl.col("id").alias("inspection_id"),
+                "urn",
+                "start_date",
+                "publication_date",
+                pl.col("overall_effectiveness").alias("overall"),
+                "category_of_concern",
+                "framework",
+                "kind",
+                "safeguarding_met",
+            )
+        )
+    else:
+        # as the driver gives them: whole numbers, text, dates and yes or no (see ``rows_for``)
+        rows = rows_for(Inspection.objects.all(), "establishment__urn", wanted, fields, as_stored=True)
+        read = pl.DataFrame(rows, schema=READ_INSPECTION_SCHEMA, orient="row")
     four_point, report_card = _judgements(read.filter(pl.col("overall").is_null())["inspection_id"].to_list())
     kind, overall, card = pl.col("kind"), pl.col("overall"), pl.col("card")
     graded = kind == InspectionKind.GRADED.value
