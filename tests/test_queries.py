@@ -1,6 +1,7 @@
 """``headway.queries.json_text``: JSON fields written in bulk (a round's proposals) must read back as Django's own
 ``json.dumps`` would have written them, and refuse what Django refuses. ``rows_for`` and ``stored_frame``: whole
-tables read without sorting them."""
+tables read without sorting them; ``stored_frame_for``: the rows ``rows_for`` reads, as a frame; ``read_once``:
+once within ``reads_shared``, and every time outside it."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import given
 from hypothesis import strategies as st
 
-from headway.queries import json_text, rows_for, stored_frame
+from headway.queries import json_text, read_once, reads_shared, rows_for, stored_frame, stored_frame_for
 from headway.schools.models import Establishment
 from tests.factories import EstablishmentFactory
 
@@ -78,3 +79,41 @@ def test_rows_are_read_without_the_models_default_ordering(
         frame = stored_frame(Establishment.objects.all(), ("urn",), {"urn": pl.Int64}, batch=2)
     assert sorted(frame["urn"].to_list()) == sorted(urns)
     assert not any("ORDER BY" in q["sql"].upper() for q in read.captured_queries)
+
+
+@pytest.mark.parametrize("wanted", ["all", "some", "many", "none"])
+def test_a_frame_for_some_keys_holds_the_rows_read_for_them(
+    db: None, monkeypatch: pytest.MonkeyPatch, wanted: str
+) -> None:
+    import headway.queries
+
+    schools = EstablishmentFactory.create_batch(5)
+    urns = sorted(school.urn for school in schools)
+    if wanted == "many":  # the whole table read, in batches, and the rest left out by Polars
+        monkeypatch.setattr(headway.queries, "WHOLE_TABLE_ABOVE", 2)
+    chosen = {"all": None, "some": set(urns[:3]), "many": set(urns[1:4]), "none": set()}[wanted]
+    fields = ("urn", "name", "open_date")
+    schema = {"urn": pl.Int64, "name": pl.Utf8, "open_date": pl.Date}
+    with CaptureQueriesContext(connection) as read:
+        frame = stored_frame_for(Establishment.objects.all(), "urn", chosen, fields, schema)
+    assert frame.schema == pl.Schema(schema)
+    assert sorted(frame.rows()) == sorted(rows_for(Establishment.objects.all(), "urn", chosen, fields, as_stored=True))
+    assert len(frame) == (5 if chosen is None else len(chosen))
+    assert not any("ORDER BY" in q["sql"].upper() for q in read.captured_queries)
+
+
+def test_a_read_is_shared_only_within_a_block() -> None:
+    reads: list[int] = []
+
+    def read() -> int:
+        reads.append(1)
+        return len(reads)
+
+    assert read_once("counted", read) == 1 and read_once("counted", read) == 2  # outside a block: read each time
+    with reads_shared():
+        assert read_once("counted", read) == 3
+        assert read_once("counted", read) == 3  # the same, not read again
+        assert read_once("another", read) == 4
+    assert read_once("counted", read) == 5  # nothing is kept after the block
+    with reads_shared():
+        assert read_once("counted", read) == 6  # nor handed to the next block

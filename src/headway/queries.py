@@ -109,20 +109,49 @@ def _driver_cursor(query: Any, fields: Sequence[str]) -> Iterator[Any]:
         yield cursor
 
 
-def stored_frame(query: Any, fields: Sequence[str], schema: Mapping[str, Any], *, batch: int = 5000) -> pl.DataFrame:
+def stored_frame(
+    query: Any, fields: Sequence[str], schema: Mapping[str, Any], *, batch: int = 5000, strict: bool = True
+) -> pl.DataFrame:
     """The ``fields`` of every row of ``query`` as a Polars frame with ``schema`` (its names in the order of
     ``fields``), read as the database driver gives them (see ``rows_for``'s ``as_stored``) ``batch`` rows at a
     time, so that the Python objects held do not grow with the table (issue 12: memory stays flat). The rows come
-    in no particular order (see ``rows_for``)."""
+    in no particular order (see ``rows_for``). Without ``strict``, a value of another type is converted (a whole
+    number in a column of floats) or, where it cannot be, read as missing."""
     import polars as pl
 
     frames = []
     with _driver_cursor(query, fields) as cursor:
         while rows := cursor.fetchmany(batch):
-            frames.append(pl.DataFrame(rows, schema=schema, orient="row"))
+            frames.append(pl.DataFrame(rows, schema=schema, orient="row", strict=strict))
     if not frames:
         return pl.DataFrame(schema=schema)
     return pl.concat(frames, rechunk=True)
+
+
+def stored_frame_for(
+    query: Any,
+    key: str,
+    wanted: set[int] | None,
+    fields: Sequence[str],
+    schema: Mapping[str, Any],
+    *,
+    strict: bool = True,
+) -> pl.DataFrame:
+    """``rows_for(query, key, wanted, fields, as_stored=True)`` as a Polars frame with ``schema`` (see
+    ``stored_frame``): for many wanted keys, the whole table read in batches and the wanted rows kept by Polars,
+    with no Python object made for a row. The rows come in no particular order. ``strict``: as ``stored_frame``."""
+    import polars as pl
+
+    if wanted is None:
+        return stored_frame(query, fields, schema, strict=strict)
+    if len(wanted) > WHOLE_TABLE_ABOVE:
+        name = list(schema)[list(fields).index(key)]
+        return stored_frame(query, fields, schema, strict=strict).filter(pl.col(name).is_in(list(wanted)))
+    frames = [
+        stored_frame(query.filter(**{f"{key}__any_of": chunk}), fields, schema, strict=strict)
+        for chunk in in_chunks(sorted(wanted))
+    ]
+    return pl.concat(frames, rechunk=True) if frames else pl.DataFrame(schema=schema)
 
 
 #: What ``read_once`` has read within the current ``reads_shared`` block (None outside one).

@@ -101,13 +101,13 @@ def test_every_school_gets_the_flags_its_own_reading_gives() -> None:
 def test_the_figures_read_are_those_of_the_years_asked_for_only() -> None:
     """The years are read as a range (issue 12: SQLite looked up every school, year and measure otherwise); a
     year inside the range that was not asked for is not read."""
-    from headway.risk.evidence import _result_rows
+    from headway.risk.evidence import _result_frame
 
     load_barnsley_walsall()
     urns = list(SchoolResult.objects.filter(measure="ks2.rwm_exp").values_list("urn", flat=True).distinct())
-    every = _result_rows(urns, {"ks2.rwm_exp"}, [2016, 2017, 2018])
+    every = _result_frame(urns, {"ks2.rwm_exp"}, [2016, 2017, 2018]).rows()
     assert {row[1] for row in every} == {2016, 2017, 2018}
     assert len(every) == SchoolResult.objects.filter(measure="ks2.rwm_exp", urn__in=urns).count()
-    gap = _result_rows(urns, {"ks2.rwm_exp"}, [2016, 2018])
+    gap = _result_frame(urns, {"ks2.rwm_exp"}, [2016, 2018]).rows()
     assert {row[1] for row in gap} == {2016, 2018}
     assert sorted(gap) == sorted(row for row in every if row[1] != 2017)

@@ -11,7 +11,7 @@ from headway.inspections.standing import standings
 from headway.performance.catalogue import catalogue
 from headway.performance.models import SchoolResult
 from headway.performance.standards import standards
-from headway.queries import in_chunks, rows_for
+from headway.queries import in_chunks, stored_frame_for
 from headway.risk.models import OfficerJudgement
 from headway.schools.models import Establishment
 
@@ -136,9 +136,10 @@ def _standard_expression(condition: Mapping[str, Any]) -> Any:
     return pl.col(f"value {condition['measure']}") < float(Decimal(str(condition["below"])))
 
 
-def _result_rows(urns: Sequence[int], measures: Collection[str], years: Sequence[int]) -> list[tuple[Any, ...]]:
-    """(urn, year, measure, value, upper) of the schools' results, the figures as floats (cast in the query, so
-    that no value is converted to a Decimal one by one)."""
+def _result_frame(urns: Collection[int], measures: Collection[str], years: Sequence[int]) -> Any:
+    """(urn, year, measure, value, upper) of the schools' results as a Polars frame, the figures as floats (cast
+    in the query, so that no value is converted to a Decimal one by one)."""
+    import polars as pl
     from django.db.models import FloatField
     from django.db.models.functions import Cast
 
@@ -147,11 +148,12 @@ def _result_rows(urns: Sequence[int], measures: Collection[str], years: Sequence
     query = SchoolResult.objects.filter(measure__in=sorted(measures), year__range=(min(years), max(years))).annotate(
         value_f=Cast("value", FloatField()), upper_f=Cast("upper", FloatField())
     )
-    rows = rows_for(query, "urn", set(urns), ("urn", "year", "measure", "value_f", "upper_f"), as_stored=True)
-    wanted = set(years)
-    if len(wanted) == max(years) - min(years) + 1:  # every year of the range (as a round asks)
-        return rows
-    return [row for row in rows if row[1] in wanted]
+    schema = {"urn": pl.Int64, "year": pl.Int64, "measure": pl.Utf8, "value": pl.Float64, "upper": pl.Float64}
+    fields = ("urn", "year", "measure", "value_f", "upper_f")
+    frame = stored_frame_for(query, "urn", set(urns), fields, schema, strict=False)
+    if len(set(years)) == max(years) - min(years) + 1:  # every year of the range (as a round asks)
+        return frame
+    return frame.filter(pl.col("year").is_in(list(years)))
 
 
 def _data_flags(urns: Mapping[int, int], as_of: dt.date) -> dict[int, tuple[bool, bool, int]]:
@@ -166,12 +168,7 @@ def _data_flags(urns: Mapping[int, int], as_of: dt.date) -> dict[int, tuple[bool
     years = [year for year in range(as_of.year - 4, as_of.year + 1) if results_available(year, as_of)]
     if not urns or not years:
         return {}
-    frame = pl.DataFrame(
-        _result_rows(list(urns), needed, years),
-        schema={"urn": pl.Int64, "year": pl.Int64, "measure": pl.Utf8, "value": pl.Float64, "upper": pl.Float64},
-        orient="row",
-        strict=False,
-    )
+    frame = _result_frame(urns, needed, years)
     if frame.is_empty():
         return {}
     latest = frame.filter(pl.col("value").is_not_null()).group_by("urn").agg(pl.col("year").max().alias("latest"))
