@@ -221,6 +221,83 @@ def _compile(condition: Condition) -> Callable[[Mapping[str, Any]], bool]:
     return compare
 
 
+class NotAsColumns(ValueError):
+    """A condition that ``as_expression`` cannot decide exactly as ``compiled`` does (the caller decides it one
+    row at a time instead)."""
+
+
+def _family(value: Any) -> str:
+    if value is None:
+        return "none"
+    if value is True or value is False:
+        return "yes or no"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, dt.date):
+        return "date"
+    return "text" if isinstance(value, str) else "other"
+
+
+def as_expression(condition: Condition, dtypes: Mapping[str, Any]) -> Any:
+    """The condition as a Polars expression over columns named for the evidence (``dtypes``: their Polars
+    types), deciding every row as ``compiled`` decides it: true or false, never null. A missing value, a yes or
+    no compared with a threshold, and a date compared with a number (or the reverse) make a comparison false; a
+    yes or no equals 1 or 0 as Python's do. Raises ``NotAsColumns`` where a row could be decided otherwise (an
+    evidence name with no column, a column of floats (a NaN orders differently), text compared with a
+    threshold)."""
+    import polars as pl
+
+    if "all" in condition or "any" in condition:
+        parts = [as_expression(part, dtypes) for part in condition.get("all", condition.get("any", []))]
+        if "all" in condition:
+            return pl.all_horizontal(parts) if parts else pl.lit(True)
+        return pl.any_horizontal(parts) if parts else pl.lit(False)
+    if "not" in condition:
+        return ~as_expression(condition["not"], dtypes)
+    name = str(condition["evidence"])
+    dtype = dtypes.get(name)
+    if dtype is None:
+        raise NotAsColumns(f"no column for {name!r}")
+    if dtype == pl.Boolean:
+        column_family = "yes or no"
+    elif dtype.is_integer():
+        column_family = "number"
+    elif dtype == pl.Date:
+        column_family = "date"
+    elif dtype == pl.Utf8:
+        column_family = "text"
+    else:
+        raise NotAsColumns(f"{name!r} is a column of {dtype}")
+    column = pl.col(name)
+
+    def equal_to(wanted: Any) -> Any:
+        family = _family(wanted)
+        if family == "none":
+            return column.is_null()
+        if family == column_family:
+            return (column == pl.lit(wanted)).fill_null(False)
+        if {family, column_family} == {"yes or no", "number"}:  # True == 1, as Python has it
+            return (column.cast(pl.Float64) == float(wanted)).fill_null(False)
+        if family == "other":
+            raise NotAsColumns(f"{name!r} compared with {wanted!r}")
+        return pl.lit(False)
+
+    if "equals" in condition:
+        return equal_to(condition["equals"])
+    if "in" in condition:
+        choices = [equal_to(value) for value in condition["in"]]
+        return pl.any_horizontal(choices) if choices else pl.lit(False)
+    comparison = next(key for key in ("at_least", "at_most", "below", "above") if key in condition)
+    operand = condition[comparison]
+    family = _family(operand)
+    if column_family == "yes or no" or (family == "date") != (column_family == "date"):
+        return pl.lit(False)
+    if column_family == "text" or family not in {"number", "date"}:
+        raise NotAsColumns(f"{name!r} compared with {operand!r}")
+    compared: Any = _COMPARE[comparison](column, pl.lit(operand))
+    return compared.fill_null(False)
+
+
 F = TypeVar("F")
 
 

@@ -1,8 +1,10 @@
-"""The facts of a standing, worked out for many schools at once with Polars (``headway.inspections.history``),
-against a plain reading of one school's inspections at a time: the one Headway used until issue 12's last
-speed work (stop 23), kept here as the reference. Random histories: every kind of inspection, graded with and
-without an overall grade, report cards filed as graded, ungraded outcomes, categories of concern, safeguarding
-unknown, a predecessor or two, and a school with nothing but a predecessor."""
+"""The facts of a standing, and what the accountability rules make of them (good or better, stuck, RISE, the
+inspection window), worked out for many schools at once with Polars (``headway.inspections.history``), against
+a plain reading of one school's inspections at a time with the rules applied to each school on its own: the
+reading Headway used until issue 12's last speed work (stop 23), kept here as the reference. Random histories:
+every kind of inspection, graded with and without an overall grade, report cards filed as graded, ungraded
+outcomes, categories of concern, safeguarding unknown, a predecessor or two, and a school with nothing but a
+predecessor."""
 
 from __future__ import annotations
 
@@ -16,8 +18,8 @@ from hypothesis import strategies as st
 from headway.inspections.frameworks import ungraded_outcome
 from headway.inspections.models import Framework, Inspection, InspectionKind, Judgement
 from headway.inspections.selectors import age_in_months
-from headway.inspections.standing import FACTS, four_point_outcome, kind_of, rules_named, standings
-from headway.policy_files import matches
+from headway.inspections.standing import FACTS, _window, four_point_outcome, kind_of, rules_named, standings
+from headway.policy_files import compiled, matches
 from headway.schools.models import Establishment, EstablishmentLink
 from tests.factories import EstablishmentFactory
 
@@ -173,6 +175,10 @@ def test_every_schools_facts_are_those_of_reading_it_alone(schools: list[dict[st
             expected, inherited_from = _reference(establishment, as_of)
             assert found[establishment.pk].facts == expected, (facts_only, establishment.urn)
             assert found[establishment.pk].inherited_from_urn == inherited_from
+            # the window as the rules give it one school at a time
+            rules = rules_named()
+            tests = [compiled(rule.when) for rule in rules.windows]
+            assert found[establishment.pk].window == _window(rules, expected, tests)
     whole = standings(made, as_of=as_of)
     for establishment in made:
         standing = whole[establishment.pk]
@@ -186,3 +192,41 @@ def test_every_schools_facts_are_those_of_reading_it_alone(schools: list[dict[st
             assert four_point_outcome(standing.latest_graded) == standing.facts["last_grade"]
         if standing.latest_ungraded is not None:
             assert standing.latest_ungraded.kind == InspectionKind.UNGRADED
+
+
+def test_rules_that_cannot_be_decided_as_columns_are_decided_one_school_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An LA's own rule that ``as_expression`` cannot decide exactly (``NotAsColumns``) is decided for each
+    school on its own, to the same standing."""
+    from headway.policy_files import NotAsColumns
+
+    made = []
+    for history_of in (
+        [{"day": 100, "kind": "graded", "framework": "cif_2015", "overall": 3, "key": [], "areas": [],
+          "category": "", "safeguarding": True, "label": ""}],
+        [{"day": 3900, "kind": "report_card", "framework": "report_card_2025", "overall": None, "key": [],
+          "areas": [2, 3, 4, 4, 2], "category": "", "safeguarding": True, "label": ""}],
+        [{"day": 2000, "kind": "ungraded", "framework": "eif_2019", "overall": None, "key": [], "areas": [],
+          "category": "", "safeguarding": None, "label": "Good; S5 next"}],
+        [],
+    ):  # fmt: skip
+        school = EstablishmentFactory(open_date=START)
+        _make(school, history_of)
+        made.append(school)
+    as_of = START + dt.timedelta(days=4100)
+    as_columns = standings(made, as_of=as_of)
+
+    asked: list[Any] = []
+
+    def refused(condition: Any, dtypes: Any) -> Any:
+        asked.append(condition)
+        raise NotAsColumns("not as columns")
+
+    monkeypatch.setattr("headway.policy_files.as_expression", refused)
+    one_at_a_time = standings(made, as_of=as_of)
+    assert asked  # (the rules were offered as columns, and refused)
+    for school in made:
+        assert one_at_a_time[school.pk].facts == as_columns[school.pk].facts
+        assert one_at_a_time[school.pk].window == as_columns[school.pk].window
+    assert {s.window.rule for s in as_columns.values() if s.window} >= {"report_card_needs_attention", "none"}

@@ -206,25 +206,106 @@ def latest_of_each(seen: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-#: The columns of ``latest_of_each`` after the school's id, in their order (``standing._facts`` reads them so).
-PARTS = (
-    "last_id",
-    "last_inspected_on",
-    "last_inspection_kind",
-    "last_label",
-    "latest_id",
-    "latest_on",
-    "latest_kind",
-    "category",
-    "safeguarding_met",
-    "latest_four_point",
-    "lowest_area",
-    "areas_below",
-    "leadership",
-    "latest_graded_id",
-    "last_graded_on",
-    "last_grade",
-    "previous_grade",
-    "latest_card_id",
-    "latest_ungraded_id",
-)
+def facts_of(schools: pl.DataFrame, latest: pl.DataFrame, inherited: Collection[int], as_of: dt.date) -> pl.DataFrame:
+    """Each school's facts (``standing.FACTS``; the three the rules work out, ``WORKED_OUT``, still null), a row
+    for each school of ``schools`` (``id``, ``open_date``) in their order, from its row of ``latest_of_each``
+    (none: never inspected); ``inherited``: the schools that carry a predecessor's outcome."""
+    from headway.inspections.frameworks import ungraded_outcome
+    from headway.inspections.standing import FACTS, WORKED_OUT
+
+    ungraded = pl.col("last_inspection_kind") == _UNGRADED
+    said = {label: ungraded_outcome(label) for label in latest.filter(ungraded)["last_label"].unique().to_list()}
+    frame = schools.join(latest, left_on="id", right_on="school", how="left", maintain_order="left")
+    inspected = pl.col("latest_id").is_not_null()
+    card = inspected & (pl.col("latest_kind") == _REPORT_CARD)
+    opened = pl.col("open_date")
+    months_open = (as_of.year - opened.dt.year().cast(pl.Int64)) * 12 + (as_of.month - opened.dt.month().cast(pl.Int64))
+    months_open = months_open - (opened.dt.day().cast(pl.Int64) > as_of.day).cast(pl.Int64)
+
+    def ungraded_said(part: str) -> pl.Expr:
+        told = {label: getattr(outcome, part) for label, outcome in said.items()}
+        return (ungraded & pl.col("last_label").replace_strict(told, default=False, return_dtype=pl.Boolean)).fill_null(
+            False
+        )
+
+    facts = frame.select(
+        "id",
+        pl.lit(as_of, dtype=pl.Date).alias("as_of"),
+        inspected.alias("inspected"),
+        (inspected & pl.col("id").is_in(list(inherited))).alias("inherited"),
+        pl.when(card)
+        .then(pl.lit("report_card"))
+        .when(inspected)
+        .then(pl.lit("graded"))
+        .otherwise(pl.lit(None, dtype=pl.Utf8))
+        .alias("latest_kind"),
+        "latest_on",
+        pl.when(inspected).then(pl.col("category")).otherwise(pl.lit("")).alias("category"),
+        pl.when(card).then(pl.col("lowest_area")).alias("lowest_area"),
+        pl.when(card).then(pl.col("leadership")).alias("leadership_and_governance"),
+        pl.when(card)
+        .then(pl.col("areas_below").fill_null(0))
+        .otherwise(0)
+        .cast(pl.Int64)
+        .alias("areas_below_expected"),
+        pl.when(inspected).then(pl.col("safeguarding_met")).alias("safeguarding_met"),
+        pl.when(inspected & ~card).then(pl.col("latest_four_point")).alias("latest_grade"),
+        pl.when(inspected).then(pl.col("previous_grade")).alias("previous_grade"),
+        "last_graded_on",
+        "last_grade",
+        "last_inspected_on",
+        "last_inspection_kind",
+        ungraded_said("graded_next").alias("ungraded_graded_next"),
+        ungraded_said("concerns").alias("ungraded_concerns"),
+        opened.alias("opened_on"),
+        pl.when(opened <= as_of).then(months_open.clip(lower_bound=0)).alias("months_open"),
+        *(pl.lit(None, dtype=pl.Boolean).alias(name) for name in WORKED_OUT),
+    )
+    return facts.select("id", *FACTS)
+
+
+def decided(facts: pl.DataFrame, rules: Any) -> pl.DataFrame:
+    """The facts with what the accountability rules work out from them, as ``standings`` works it out one
+    school at a time: good or better, stuck and eligible for RISE (in that order, each reading those before
+    it), and the inspection window (``window``: the number of the first window rule that gives one, null where
+    none does; ``opens`` and ``closes``). Raises ``policy_files.NotAsColumns`` where a rule cannot be decided
+    so (the caller decides one school at a time)."""
+    from headway.policy_files import as_expression
+
+    for name, condition in (
+        ("good_or_better", rules.good_or_better),
+        ("stuck", rules.stuck),
+        ("rise_eligible", rules.rise_eligible),
+    ):
+        facts = facts.with_columns(as_expression(condition, facts.schema).alias(name))
+    chosen: Any = None
+    opens: Any = None
+    closes: Any = None
+    for number, rule in enumerate(rules.windows):
+        holds = as_expression(rule.when, facts.schema)
+        if rule.exempt:
+            window = (pl.lit(None, dtype=pl.Date), pl.lit(None, dtype=pl.Date))
+        elif rule.between is not None:
+            window = (pl.lit(rule.between[0], dtype=pl.Date), pl.lit(rule.between[1], dtype=pl.Date))
+        elif rule.months is not None and rule.since is not None:
+            since = pl.col(rule.since)
+            holds = holds & since.is_not_null()  # the date the rule counts from is not known: the next rule
+            window = (since.dt.offset_by(f"{rule.months[0]}mo"), since.dt.offset_by(f"{rule.months[1]}mo"))
+        else:
+            continue
+        if chosen is None:
+            chosen, opens, closes = (pl.when(holds).then(value) for value in (pl.lit(number), *window))
+        else:
+            chosen, opens, closes = (
+                part.when(holds).then(value)
+                for part, value in zip((chosen, opens, closes), (pl.lit(number), *window), strict=True)
+            )
+    if chosen is None:
+        return facts.with_columns(
+            window=pl.lit(None, dtype=pl.Int64), opens=pl.lit(None, dtype=pl.Date), closes=pl.lit(None, dtype=pl.Date)
+        )
+    return facts.with_columns(
+        chosen.otherwise(None).cast(pl.Int64).alias("window"),
+        opens.otherwise(None).cast(pl.Date).alias("opens"),
+        closes.otherwise(None).cast(pl.Date).alias("closes"),
+    )

@@ -28,8 +28,7 @@ from headway.inspections.models import (
     OverallGrade,
     ReportCardGrade,
 )
-from headway.inspections.selectors import age_in_months
-from headway.policy_files import Condition, PolicyError, PolicyFile, compiled
+from headway.policy_files import Condition, NotAsColumns, PolicyError, PolicyFile, compiled
 from headway.queries import in_chunks, related, rows_for
 from headway.schools.models import Establishment, EstablishmentLink
 
@@ -205,6 +204,13 @@ class Window:
             "to": self.closes.isoformat() if self.closes else None,
             "reason": self.reason,
         }
+
+
+#: The window of a school no rule gives one: never inspected, or no rule's condition met.
+NOT_INSPECTED_WINDOW = Window(
+    None, None, "No inspection on record: import Ofsted's inspections for this school", "none"
+)
+NO_RULE_WINDOW = Window(None, None, "No rule gives a window for this school", "none")
 
 
 @dataclass
@@ -392,78 +398,6 @@ _GRADED, _REPORT_CARD, _UNGRADED = (
 )
 
 
-def _facts(parts: tuple[Any, ...] | None, inherited: bool, opened_on: dt.date | None, as_of: dt.date) -> dict[str, Any]:
-    """The facts of one school's standing from its row of ``history.latest_of_each`` (None: never inspected)."""
-    facts: dict[str, Any] = dict.fromkeys(FACTS)
-    facts.update(
-        as_of=as_of,
-        inspected=False,
-        inherited=False,
-        opened_on=opened_on,
-        months_open=age_in_months(opened_on, as_of) if opened_on is not None and opened_on <= as_of else None,
-        category="",
-        ungraded_graded_next=False,
-        ungraded_concerns=False,
-        areas_below_expected=0,
-    )
-    if parts is None:
-        return facts
-    (
-        _,
-        last_on,
-        last_kind,
-        last_label,
-        latest_id,
-        latest_on,
-        latest_kind,
-        category,
-        safeguarding_met,
-        latest_four_point,
-        lowest_area,
-        areas_below,
-        leadership,
-        _,
-        last_graded_on,
-        last_grade,
-        previous_grade,
-        _,
-        _,
-    ) = parts
-    facts["last_inspected_on"] = last_on
-    facts["last_inspection_kind"] = last_kind
-    if last_kind == _UNGRADED:
-        said = _ungraded_outcome(last_label or "")
-        facts["ungraded_graded_next"] = said.graded_next
-        facts["ungraded_concerns"] = said.concerns
-    facts["last_graded_on"] = last_graded_on
-    facts["last_grade"] = last_grade
-    if latest_id is not None:
-        facts.update(
-            inspected=True,
-            inherited=inherited,
-            latest_on=latest_on,
-            category=category,
-            safeguarding_met=safeguarding_met,
-            previous_grade=previous_grade,
-        )
-        if latest_kind == _REPORT_CARD:
-            facts["latest_kind"] = "report_card"
-            facts["lowest_area"] = lowest_area
-            facts["areas_below_expected"] = areas_below or 0
-            facts["leadership_and_governance"] = leadership
-        else:
-            facts["latest_kind"] = "graded"
-            facts["latest_grade"] = latest_four_point
-    return facts
-
-
-@lru_cache(maxsize=4096)  # the same few hundred outcomes, over and over
-def _ungraded_outcome(label: str) -> Any:
-    from headway.inspections.frameworks import ungraded_outcome
-
-    return ungraded_outcome(label)
-
-
 @lru_cache(maxsize=65536)  # a national round asks for the same few thousand dates over and over
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later (the month's last day where it is shorter)."""
@@ -493,9 +427,7 @@ def _window(
             rule.reason,
             rule.name,
         )
-    if not facts.get("inspected"):
-        return Window(None, None, "No inspection on record: import Ofsted's inspections for this school", "none")
-    return Window(None, None, "No rule gives a window for this school", "none")
+    return NO_RULE_WINDOW if facts.get("inspected") else NOT_INSPECTED_WINDOW
 
 
 def standings(
@@ -512,7 +444,7 @@ def standings(
     worked out for every school at once (``headway.inspections.history``)."""
     import polars as pl
 
-    from headway.inspections.history import PARTS, latest_of_each, outcomes_of, read_seen
+    from headway.inspections.history import decided, facts_of, latest_of_each, outcomes_of, read_seen
 
     rules = rules or rules_named()
     ids = [e.id for e in establishments]
@@ -553,22 +485,46 @@ def standings(
                 pairs = pl.DataFrame(carried, schema={"school": pl.Int64, "establishment_id": pl.Int64}, orient="row")
                 parts.append(theirs.join(pairs, on="establishment_id").with_columns(source=pl.lit(0, dtype=pl.Int64)))
     columns = parts[0].columns
-    found: dict[int, tuple[Any, ...]] = {
-        row[0]: row[1:]
-        for row in latest_of_each(pl.concat([p.select(columns) for p in parts])).select("school", *PARTS).iter_rows()
-    }
+    latest = latest_of_each(pl.concat([p.select(columns) for p in parts]))
+    schools = pl.DataFrame(
+        [(e.id, e.open_date) for e in establishments], schema={"id": pl.Int64, "open_date": pl.Date}, orient="row"
+    )
+    facts_frame = facts_of(schools, latest, inherited, as_of)
+    try:
+        facts_frame = decided(facts_frame, rules)
+        by_rules = True
+    except NotAsColumns:  # a rule these columns cannot decide exactly: each school decided on its own below
+        by_rules = False
+    names = list(FACTS)
+    inspections: dict[int, tuple[Any, ...]] = {}
+    if not facts_only:
+        inspections = {
+            row[0]: row[1:]
+            for row in latest.select(
+                "school", "last_id", "latest_id", "latest_graded_id", "latest_card_id", "latest_ungraded_id"
+            ).iter_rows()
+        }
     good_or_better, stuck, rise_eligible = (
         compiled(c) for c in (rules.good_or_better, rules.stuck, rules.rise_eligible)
     )
     window_tests = [compiled(rule.when) for rule in rules.windows]
     result: dict[int, Standing] = {}
-    for school in establishments:
+    read = facts_frame.select(*names, *(("window", "opens", "closes") if by_rules else ())).iter_rows()
+    for school, row in zip(establishments, read, strict=True):
         pk = school.id
-        row = found.get(pk)
-        facts = _facts(row, pk in inherited, school.open_date, as_of)
-        facts["good_or_better"] = good_or_better(facts)
-        facts["stuck"] = stuck(facts)
-        facts["rise_eligible"] = rise_eligible(facts)
+        facts = dict(zip(names, row, strict=False))
+        if by_rules:
+            number, opens, closes = row[-3:]
+            if number is None:
+                window = NO_RULE_WINDOW if facts["inspected"] else NOT_INSPECTED_WINDOW
+            else:
+                rule = rules.windows[number]
+                window = Window(opens, closes, rule.reason, rule.name)
+        else:
+            facts["good_or_better"] = good_or_better(facts)
+            facts["stuck"] = stuck(facts)
+            facts["rise_eligible"] = rise_eligible(facts)
+            window = _window(rules, facts, window_tests)
         standing = Standing(
             establishment_id=pk,
             urn=school.urn,
@@ -576,18 +532,19 @@ def standings(
             as_of=as_of,
             inherited_from_urn=inherited.get(pk) if facts["inherited"] else None,
             facts=facts,
+            window=window,
         )
-        if row is not None and not facts_only:
-            (last_id, latest_id, graded_id, card_id, ungraded_id) = (row[0], row[4], row[13], row[17], row[18])
-            latest = objects.get(latest_id) if latest_id is not None else None
-            standing.latest = latest
+        found = inspections.get(pk)
+        if found is not None:
+            last_id, latest_id, graded_id, card_id, ungraded_id = found
+            judged_by = objects.get(latest_id) if latest_id is not None else None
+            standing.latest = judged_by
             standing.latest_report_card = objects.get(card_id) if card_id is not None else None
             standing.latest_graded = objects.get(graded_id) if graded_id is not None else None
             standing.latest_ungraded = objects.get(ungraded_id) if ungraded_id is not None else None
             standing.last_inspection = objects.get(last_id)
-            if latest is not None:
-                standing.areas = {j.area: j.grade_label for j in related(latest, "judgements")}
-        standing.window = _window(rules, facts, window_tests)
+            if judged_by is not None:
+                standing.areas = {j.area: j.grade_label for j in related(judged_by, "judgements")}
         result[pk] = standing
     return result
 
