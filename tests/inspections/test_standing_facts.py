@@ -18,7 +18,15 @@ from hypothesis import strategies as st
 from headway.inspections.frameworks import ungraded_outcome
 from headway.inspections.models import Framework, Inspection, InspectionKind, Judgement
 from headway.inspections.selectors import age_in_months
-from headway.inspections.standing import FACTS, _window, four_point_outcome, kind_of, rules_named, standings
+from headway.inspections.standing import (
+    FACTS,
+    _window,
+    four_point_outcome,
+    kind_of,
+    rules_named,
+    standings,
+    standings_frame,
+)
 from headway.policy_files import compiled, matches
 from headway.schools.models import Establishment, EstablishmentLink
 from tests.factories import EstablishmentFactory
@@ -179,6 +187,7 @@ def test_every_schools_facts_are_those_of_reading_it_alone(schools: list[dict[st
             rules = rules_named()
             tests = [compiled(rule.when) for rule in rules.windows]
             assert found[establishment.pk].window == _window(rules, expected, tests)
+    as_frame(made, as_of, standings(made, as_of=as_of, facts_only=True))
     whole = standings(made, as_of=as_of)
     for establishment in made:
         standing = whole[establishment.pk]
@@ -192,6 +201,20 @@ def test_every_schools_facts_are_those_of_reading_it_alone(schools: list[dict[st
             assert four_point_outcome(standing.latest_graded) == standing.facts["last_grade"]
         if standing.latest_ungraded is not None:
             assert standing.latest_ungraded.kind == InspectionKind.UNGRADED
+
+
+def as_frame(made: list[Establishment], as_of: dt.date, found: dict[int, Any]) -> None:
+    """``standings_frame`` (a round's evidence) gives each school's facts and window as ``standings`` does."""
+    frame = standings_frame(made, as_of=as_of)
+    assert frame["id"].to_list() == [school.pk for school in made]
+    for school, row in zip(made, frame.iter_rows(named=True), strict=True):
+        standing = found[school.pk]
+        assert {name: row[name] for name in FACTS} == standing.facts
+        assert (row["window"], row["opens"], row["closes"]) == (
+            standing.window.rule,
+            standing.window.opens,
+            standing.window.closes,
+        )
 
 
 def test_rules_that_cannot_be_decided_as_columns_are_decided_one_school_at_a_time(
@@ -226,6 +249,7 @@ def test_rules_that_cannot_be_decided_as_columns_are_decided_one_school_at_a_tim
     monkeypatch.setattr("headway.policy_files.as_expression", refused)
     one_at_a_time = standings(made, as_of=as_of)
     assert asked  # (the rules were offered as columns, and refused)
+    as_frame(made, as_of, as_columns)  # the frame a round reads, decided one school at a time
     for school in made:
         assert one_at_a_time[school.pk].facts == as_columns[school.pk].facts
         assert one_at_a_time[school.pk].window == as_columns[school.pk].window

@@ -1,10 +1,11 @@
 """A school's standing: what its inspections say today, in one place that every domain reads (categorisation,
 schools causing concern, visits, risk and the pages).
 
-A standing is worked out for many schools at once (two queries for the inspections, one for predecessors)
-as of any date, under the accountability rules in ``policies/accountability-2025.yaml``: what "good or
-better" means, which schools are stuck or eligible for RISE, and when each school's next inspection is
-expected. Nothing here is stored; it is read from the inspections each time.
+A standing is worked out for many schools at once (two queries for the inspections, one for predecessors;
+the facts and the rules as Polars columns: ``headway.inspections.history``) as of any date, under the
+accountability rules in ``policies/accountability-2025.yaml``: what "good or better" means, which schools are
+stuck or eligible for RISE, and when each school's next inspection is expected. Nothing here is stored; it is
+read from the inspections each time.
 """
 
 from __future__ import annotations
@@ -430,23 +431,26 @@ def _window(
     return NO_RULE_WINDOW if facts.get("inspected") else NOT_INSPECTED_WINDOW
 
 
-def standings(
-    establishments: Sequence[Establishment],
-    *,
-    as_of: dt.date,
-    rules: AccountabilityRules | None = None,
-    facts_only: bool = False,
-) -> dict[int, Standing]:
-    """The standing of every school given, keyed by establishment id, as it was on ``as_of``. With
-    ``facts_only`` (a round's evidence, the risk model's timing features: tens of thousands of schools), only
-    the facts and the window are given (the inspections are read as plain rows with the fields those need,
-    ``FACT_FIELDS``, and the standing holds none of them: no ``latest``, ``areas`` and so on). The facts are
-    worked out for every school at once (``headway.inspections.history``)."""
+@dataclass
+class _WorkedOut:
+    """The schools' standings as columns (``facts``: ``id`` and every fact, and, ``by_rules``, what the rules
+    decide: see ``history.decided``), each school's latest inspections (``history.latest_of_each``), the
+    predecessors' URNs carried, and the inspections read whole (for pages) by id."""
+
+    facts: Any
+    by_rules: bool
+    latest: Any
+    inherited: dict[int, int]
+    objects: dict[int, Inspection]
+
+
+def _worked_out(
+    establishments: Sequence[Establishment], as_of: dt.date, rules: AccountabilityRules, *, facts_only: bool
+) -> _WorkedOut:
     import polars as pl
 
     from headway.inspections.history import decided, facts_of, latest_of_each, outcomes_of, read_seen
 
-    rules = rules or rules_named()
     ids = [e.id for e in establishments]
     seen = read_seen(ids, as_of, facts_only=facts_only)
     outcomes = outcomes_of(seen)
@@ -491,16 +495,32 @@ def standings(
     )
     facts_frame = facts_of(schools, latest, inherited, as_of)
     try:
-        facts_frame = decided(facts_frame, rules)
-        by_rules = True
-    except NotAsColumns:  # a rule these columns cannot decide exactly: each school decided on its own below
-        by_rules = False
+        return _WorkedOut(decided(facts_frame, rules), True, latest, inherited, objects)
+    except NotAsColumns:  # a rule these columns cannot decide exactly: each school is decided on its own
+        return _WorkedOut(facts_frame, False, latest, inherited, objects)
+
+
+def standings(
+    establishments: Sequence[Establishment],
+    *,
+    as_of: dt.date,
+    rules: AccountabilityRules | None = None,
+    facts_only: bool = False,
+) -> dict[int, Standing]:
+    """The standing of every school given, keyed by establishment id, as it was on ``as_of``. With
+    ``facts_only`` (a round's evidence, the risk model's timing features: tens of thousands of schools), only
+    the facts and the window are given (the inspections are read as plain rows with the fields those need,
+    ``FACT_FIELDS``, and the standing holds none of them: no ``latest``, ``areas`` and so on). The facts are
+    worked out for every school at once (``headway.inspections.history``)."""
+    rules = rules or rules_named()
+    worked = _worked_out(establishments, as_of, rules, facts_only=facts_only)
+    by_rules, inherited, objects = worked.by_rules, worked.inherited, worked.objects
     names = list(FACTS)
     inspections: dict[int, tuple[Any, ...]] = {}
     if not facts_only:
         inspections = {
             row[0]: row[1:]
-            for row in latest.select(
+            for row in worked.latest.select(
                 "school", "last_id", "latest_id", "latest_graded_id", "latest_card_id", "latest_ungraded_id"
             ).iter_rows()
         }
@@ -509,7 +529,7 @@ def standings(
     )
     window_tests = [compiled(rule.when) for rule in rules.windows]
     result: dict[int, Standing] = {}
-    read = facts_frame.select(*names, *(("window", "opens", "closes") if by_rules else ())).iter_rows()
+    read = worked.facts.select(*names, *(("window", "opens", "closes") if by_rules else ())).iter_rows()
     for school, row in zip(establishments, read, strict=True):
         pk = school.id
         facts = dict(zip(names, row, strict=False))
@@ -547,6 +567,33 @@ def standings(
                 standing.areas = {j.area: j.grade_label for j in related(judged_by, "judgements")}
         result[pk] = standing
     return result
+
+
+def standings_frame(
+    establishments: Sequence[Establishment], *, as_of: dt.date, rules: AccountabilityRules | None = None
+) -> Any:
+    """The standings of ``standings(..., facts_only=True)`` as one Polars frame, a row for each school in the
+    order given: ``id``, every fact (``FACTS``), and the window: ``window`` (its rule's name, ``none`` where no
+    rule gives one), ``opens`` and ``closes``. For a round's evidence over tens of thousands of schools, which
+    reads the facts as columns and needs no ``Standing`` for each school."""
+    import polars as pl
+
+    rules = rules or rules_named()
+    worked = _worked_out(establishments, as_of, rules, facts_only=True)
+    if worked.by_rules:
+        names = {number: rule.name for number, rule in enumerate(rules.windows)}
+        return worked.facts.with_columns(
+            pl.col("window").replace_strict(names, default="none", return_dtype=pl.Utf8)
+        ).select("id", *FACTS, "window", "opens", "closes")
+    # a rule the columns cannot decide exactly: each school's standing on its own
+    found = standings(establishments, as_of=as_of, rules=rules, facts_only=True)
+    schema = {**worked.facts.select("id", *FACTS).schema, "window": pl.Utf8, "opens": pl.Date, "closes": pl.Date}
+    rows = []
+    for school in establishments:
+        standing = found[school.id]
+        window = standing.window or NO_RULE_WINDOW
+        rows.append((school.id, *(standing.facts[name] for name in FACTS), window.rule, window.opens, window.closes))
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def standing_of(establishment: Establishment, *, as_of: dt.date) -> Standing:

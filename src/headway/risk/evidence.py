@@ -7,7 +7,7 @@ from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from headway.inspections.standing import standings
+from headway.inspections.standing import standings_frame
 from headway.performance.catalogue import catalogue
 from headway.performance.models import SchoolResult
 from headway.performance.standards import standards
@@ -248,6 +248,54 @@ STANDING_EVIDENCE = frozenset(
 RESULTS_EVIDENCE = frozenset({"floor_below", "coasting", "significantly_below"})
 
 
+#: The evidence from each school's standing, in the order ``_standing_evidence`` gives it.
+STANDING_NAMES = (
+    "inspected",
+    "latest_grade",
+    "latest_category",
+    "grade_age_years",
+    "report_card_lowest",
+    "leadership_and_governance",
+    "areas_below_expected",
+    "report_card",
+    "safeguarding_met",
+    "previous_grade",
+    "good_or_better",
+    "stuck",
+    "rise_eligible",
+    "in_inspection_window",
+)
+
+
+def _standing_evidence(establishments: Sequence[Establishment], as_of: dt.date) -> list[tuple[Any, ...]]:
+    """The evidence from each school's standing (``STANDING_NAMES``), a row for each school in the order given,
+    worked out as columns (``standings_frame``)."""
+    import polars as pl
+
+    latest_on = pl.col("latest_on")
+    rows: list[tuple[Any, ...]] = (
+        standings_frame(establishments, as_of=as_of)
+        .select(
+            "inspected",
+            "latest_grade",
+            pl.col("category").fill_null("").alias("latest_category"),
+            ((pl.lit(as_of) - latest_on).dt.total_days() / 365.25).round(1).alias("grade_age_years"),
+            pl.col("lowest_area").alias("report_card_lowest"),
+            "leadership_and_governance",
+            "areas_below_expected",
+            (pl.col("latest_kind") == "report_card").fill_null(False).alias("report_card"),
+            "safeguarding_met",
+            "previous_grade",
+            "good_or_better",
+            "stuck",
+            "rise_eligible",
+            (pl.col("opens") <= as_of).fill_null(False).alias("in_inspection_window"),
+        )
+        .rows()
+    )
+    return rows
+
+
 def gather_evidence(
     establishments: Sequence[Establishment],
     *,
@@ -265,38 +313,18 @@ def gather_evidence(
     ids = [e.id for e in establishments]
     judgement_kinds = list(OfficerJudgement.Kind.values)  # (Django builds this list each time it is asked)
     wants_judgements = needed(judgement_kinds)
-    standing = standings(establishments, as_of=as_of, facts_only=True) if needed(STANDING_EVIDENCE) else {}
+    standing: list[tuple[Any, ...] | None] = (
+        list(_standing_evidence(establishments, as_of)) if needed(STANDING_EVIDENCE) else [None] * len(ids)
+    )
     judgements = _judgements(ids, as_of) if wants_judgements else {}
     local = _local_evidence(ids, as_of) if wanted is None or not wanted <= set(EVIDENCE) else {}
     wants_results = needed(RESULTS_EVIDENCE)
     flags = _data_flags({e.urn: e.id for e in establishments}, as_of) if wants_results else {}
     evidence: dict[int, dict[str, Any]] = {}
     no_flags = (None, None, None)
-    for school in establishments:
+    for school, standing_row in zip(establishments, standing, strict=True):
         pk = school.id
-        item: dict[str, Any] = {}
-        if standing:
-            found = standing[pk]
-            facts = found.facts
-            latest_on = facts["latest_on"]
-            item.update(
-                {
-                    "inspected": facts["inspected"],
-                    "latest_grade": facts["latest_grade"],
-                    "latest_category": facts["category"] or "",
-                    "grade_age_years": round((as_of - latest_on).days / 365.25, 1) if latest_on else None,
-                    "report_card_lowest": facts["lowest_area"],
-                    "leadership_and_governance": facts["leadership_and_governance"],
-                    "areas_below_expected": facts["areas_below_expected"],
-                    "report_card": facts["latest_kind"] == "report_card",
-                    "safeguarding_met": facts["safeguarding_met"],
-                    "previous_grade": facts["previous_grade"],
-                    "good_or_better": facts["good_or_better"],
-                    "stuck": facts["stuck"],
-                    "rise_eligible": facts["rise_eligible"],
-                    "in_inspection_window": found.in_window,
-                }
-            )
+        item: dict[str, Any] = {} if standing_row is None else dict(zip(STANDING_NAMES, standing_row, strict=True))
         item.update(
             {
                 "governance": school.governance,
