@@ -329,18 +329,19 @@ def _inspection_features(evidence: Evidence, lineage: pl.DataFrame) -> pl.DataFr
     any_inspection = seen.group_by("qid").agg(
         pl.col("start_date").max().alias("latest_inspection"), pl.col("as_of").first()
     )
-    graded = seen.filter(pl.col("judging") & pl.col("grade").is_not_null())
     # newest first; on the same day, the school's own inspection before a predecessor's, then the later recorded
-    # (as a school's standing orders them), whatever order the inspections were read in
+    # (as a school's standing orders them), whatever order the inspections were read in: sorted once, and each
+    # query's inspections taken in that order (a group keeps its rows' order)
     by_date = [pl.col("start_date"), -pl.col("generation"), pl.col("inspection_id")]
+    graded = seen.filter(pl.col("judging") & pl.col("grade").is_not_null()).sort(by_date, descending=True)
     grades = graded.group_by("qid").agg(
-        pl.col("grade").sort_by(by_date, descending=True).first().alias("latest_grade"),
+        pl.col("grade").first().alias("latest_grade"),
         pl.col("start_date").max().alias("latest_grade_date"),
-        pl.col("start_date").sort_by(by_date, descending=True).slice(1, 1).first().alias("previous_grade_date"),
-        pl.col("category").sort_by(by_date, descending=True).first().alias("latest_category"),
-        (pl.col("generation").sort_by(by_date, descending=True).first() > 0).alias("latest_grade_of_predecessor"),
-        pl.col("grade").sort_by(by_date, descending=True).slice(1, 1).first().alias("previous_grade"),
-        pl.col("grade").sort_by(by_date, descending=True).slice(2, 1).first().alias("grade_before_previous"),
+        pl.col("start_date").slice(1, 1).first().alias("previous_grade_date"),
+        pl.col("category").first().alias("latest_category"),
+        (pl.col("generation").first() > 0).alias("latest_grade_of_predecessor"),
+        pl.col("grade").slice(1, 1).first().alias("previous_grade"),
+        pl.col("grade").slice(2, 1).first().alias("grade_before_previous"),
         pl.len().alias("graded_inspections"),
         pl.col("below_good").mean().alias("below_good_share"),
         (pl.col("grade") == 4).any().alias("ever_inadequate"),
@@ -349,7 +350,7 @@ def _inspection_features(evidence: Evidence, lineage: pl.DataFrame) -> pl.DataFr
     predecessor = (
         graded.filter(pl.col("generation") > 0)
         .group_by("qid")
-        .agg(pl.col("grade").sort_by(by_date, descending=True).first().alias("predecessor_latest_grade"))
+        .agg(pl.col("grade").first().alias("predecessor_latest_grade"))
     )
     return (
         any_inspection.join(grades, on="qid", how="left")
