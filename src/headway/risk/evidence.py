@@ -11,7 +11,7 @@ from headway.inspections.standing import standings_frame
 from headway.performance.catalogue import catalogue
 from headway.performance.models import SchoolResult
 from headway.performance.standards import standards
-from headway.queries import in_chunks, stored_frame_for
+from headway.queries import rows_for, stored_frame_for
 from headway.risk.models import OfficerJudgement
 from headway.schools.models import Establishment
 
@@ -66,15 +66,12 @@ def results_available(year: int, as_of: dt.date) -> bool:
 
 def _judgements(ids: Sequence[int], as_of: dt.date) -> dict[int, dict[str, Any]]:
     found: dict[int, dict[str, Any]] = {}
-    for chunk in in_chunks(ids):
-        for establishment_id, kind, value in (
-            OfficerJudgement.objects.filter(establishment_id__any_of=chunk, made_on__lte=as_of)
-            .order_by("made_on", "recorded_at")
-            .values_list("establishment_id", "kind", "value")
-        ):
-            found.setdefault(establishment_id, {})[kind] = (
-                value.strip().lower() in {"yes", "true", "y"} if kind in BOOLEAN_JUDGEMENTS else value.strip().upper()
-            )
+    fields = ("establishment_id", "kind", "value", "made_on", "recorded_at", "id")
+    rows = rows_for(OfficerJudgement.objects.filter(made_on__lte=as_of), "establishment_id", set(ids), fields)
+    for establishment_id, kind, value, *_ in sorted(rows, key=lambda row: row[3:]):  # the latest last
+        found.setdefault(establishment_id, {})[kind] = (
+            value.strip().lower() in {"yes", "true", "y"} if kind in BOOLEAN_JUDGEMENTS else value.strip().upper()
+        )
     return found
 
 
@@ -86,19 +83,16 @@ def _local_evidence(ids: Sequence[int], as_of: dt.date) -> dict[int, dict[str, A
 
     declared = indicators()
     found: dict[int, dict[str, Any]] = {pk: {name: None for name in declared} for pk in ids}
-    for chunk in in_chunks(ids):
-        for establishment_id, name, value in (
-            LocalEvidenceValue.objects.filter(establishment_id__any_of=chunk, recorded_on__lte=as_of)
-            .order_by("recorded_on", "recorded_at", "id")
-            .values_list("establishment_id", "name", "value")
-        ):
-            indicator = declared.get(name)
-            if indicator is None:
-                continue  # an indicator no longer declared is not evidence
-            try:
-                found[establishment_id][name] = indicator.parse(value)
-            except ValueError:
-                continue
+    fields = ("establishment_id", "name", "value", "recorded_on", "recorded_at", "id")
+    rows = rows_for(LocalEvidenceValue.objects.filter(recorded_on__lte=as_of), "establishment_id", set(ids), fields)
+    for establishment_id, name, value, *_ in sorted(rows, key=lambda row: row[3:]):  # the latest last
+        indicator = declared.get(name)
+        if indicator is None:
+            continue  # an indicator no longer declared is not evidence
+        try:
+            found[establishment_id][name] = indicator.parse(value)
+        except ValueError:
+            continue
     return found
 
 

@@ -381,14 +381,12 @@ def _judgements(inspection_ids: list[int]) -> tuple[dict[int, int], dict[int, in
     report-card area (1 urgent improvement .. 5 exceptional)."""
     worst: dict[int, int] = {}
     lowest: dict[int, int] = {}
-    for chunk in in_chunks(sorted(inspection_ids)):
-        for inspection_id, scale, grade in Judgement.objects.filter(inspection_id__any_of=chunk).values_list(
-            "inspection_id", "scale", "grade"
-        ):
-            if scale == Judgement.Scale.REPORT_CARD:
-                lowest[inspection_id] = min(lowest.get(inspection_id, 99), int(grade))
-            else:
-                worst[inspection_id] = max(worst.get(inspection_id, 0), int(grade))
+    fields = ("inspection_id", "scale", "grade")
+    for inspection_id, scale, grade in rows_for(Judgement.objects.all(), "inspection_id", set(inspection_ids), fields):
+        if scale == Judgement.Scale.REPORT_CARD:
+            lowest[inspection_id] = min(lowest.get(inspection_id, 99), int(grade))
+        else:
+            worst[inspection_id] = max(worst.get(inspection_id, 0), int(grade))
     return worst, lowest
 
 
