@@ -220,29 +220,8 @@ def _data_flags(urns: Mapping[int, int], as_of: dt.date) -> dict[int, tuple[bool
     return {urns[urn]: (floor, coasting, count) for urn, floor, coasting, count in result.iter_rows()}
 
 
-#: The evidence that comes from each school's standing (its inspections), and from its results.
-STANDING_EVIDENCE = frozenset(
-    {
-        "inspected",
-        "latest_grade",
-        "latest_category",
-        "grade_age_years",
-        "report_card_lowest",
-        "leadership_and_governance",
-        "areas_below_expected",
-        "report_card",
-        "safeguarding_met",
-        "previous_grade",
-        "good_or_better",
-        "stuck",
-        "rise_eligible",
-        "in_inspection_window",
-    }
-)
-RESULTS_EVIDENCE = frozenset({"floor_below", "coasting", "significantly_below"})
-
-
-#: The evidence from each school's standing, in the order ``_standing_evidence`` gives it.
+#: The evidence that comes from each school's standing (its inspections), in the order ``_standing_evidence``
+#: gives it, and the evidence from its results.
 STANDING_NAMES = (
     "inspected",
     "latest_grade",
@@ -259,6 +238,8 @@ STANDING_NAMES = (
     "rise_eligible",
     "in_inspection_window",
 )
+STANDING_EVIDENCE = frozenset(STANDING_NAMES)
+RESULTS_EVIDENCE = frozenset({"floor_below", "coasting", "significantly_below"})
 
 
 def _standing_evidence(establishments: Sequence[Establishment], as_of: dt.date) -> list[tuple[Any, ...]]:
