@@ -25,6 +25,7 @@ from headway.queries import (
     related,
     rows_for,
     stored_frame,
+    stored_frame_for,
 )
 
 #: An inspection as a standing reads it (``FACT_FIELDS``, in their order), and a judgement.
@@ -76,10 +77,8 @@ def read_seen(ids: Collection[int], as_of: dt.date, *, facts_only: bool) -> Seen
         if len(wanted) > WHOLE_TABLE_ABOVE:
             inspections = every_inspection().filter(pl.col("establishment_id").is_in(list(wanted)))
         else:
-            inspections = pl.DataFrame(
-                rows_for(Inspection.objects.all(), "establishment_id", wanted, FACT_FIELDS, as_stored=True),
-                schema=SEEN_SCHEMA,
-                orient="row",
+            inspections = stored_frame_for(
+                Inspection.objects.all(), "establishment_id", wanted, FACT_FIELDS, SEEN_SCHEMA
             )
         # Those after ``as_of`` are left out here: asked of the database, SQLite would read the inspections
         # through their date index, twice as slow as reading the table straight.
